@@ -1,0 +1,67 @@
+"""`analyze(text, doc_id) -> Report`: the one entry point of the text logic."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from schemas import NATIONWIDE, Place, Report
+from worker.text.clean import clean, split_sentences
+from worker.text.detentions import extract_claims
+from worker.text.places import Gazetteer, gazetteer
+from worker.text.sources import find_source
+from worker.text.waves import wave_classifier
+
+# Words that say something is happening in the street at that place.
+_PROTEST_CUE = re.compile(
+    r"\b(?:protest\w*|rall(?:y|ies|ied|ying)|demonstrat\w*|(?-i:march(?:ed|ing|ers|es)?|Marche[ds]|Marching|Marchers)|"
+    r"picket\w*|detain\w*|detention\w*|arrest\w*|clash\w*|crowds?|chant\w*|riot\s+police|dispers\w*|"
+    r"(?:took|take|taking|hit|hitting|poured\s+into|flooded)\s+(?:to\s+)?the\s+streets|gathered|vigils?|unrest|"
+    r"no\s+to\s+war|placards?|banners?|holding\s+(?:up\s+)?(?:a\s+|an\s+)?(?:[\w'-]+\s+)?(?:sign|poster)s?|dissenters?|"
+    r"(?:out|turned\s+out)\s+(?:protesting|in\s+force)|demonstrators?|rally-goers|marchers)\b",
+    re.IGNORECASE,
+)
+# Live-blog captions: "This is Barnaul (videos via Telegram)", "Ufa, population 1 million."
+_CAPTION = re.compile(r"^(?:This\s+is\s+|Here\s+is\s+|Now\s+in\s+|Meanwhile\s+in\s+)?$")
+
+
+def analyze(text: str, doc_id: str) -> Report:
+    """Read one archived page: clean it, classify its wave, extract detention claims and protest cities."""
+    cleaned = clean(text)
+    sentences = [s for line in cleaned.lines for s in split_sentences(line)]
+    places = gazetteer()
+    reading = wave_classifier().classify(cleaned.text)
+    claims = extract_claims(sentences, places, find_source)
+    cities = protest_cities(cleaned.lines, places)
+    for claim in claims:
+        if claim.place != NATIONWIDE:
+            cities.setdefault(claim.place, Place(name=claim.place, country=claim.country or "RU"))
+    return Report(
+        doc_id=doc_id,
+        title=cleaned.title,
+        wave=reading.wave,
+        wave_confidence=reading.confidence,
+        wave_evidence=reading.evidence,
+        cities=list(cities.values()),
+        detentions=claims,
+        text_digest=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+    )
+
+
+def protest_cities(lines: tuple[str, ...], places: Gazetteer) -> dict[str, Place]:
+    """Cities where the text reports protests: named in a sentence about protests, or a live-blog caption."""
+    about_protests = any(_PROTEST_CUE.search(line) for line in lines)
+    found: dict[str, Place] = {}
+    if not about_protests:
+        return found
+    for line in lines:
+        for position, sentence in enumerate(split_sentences(line)):
+            sites = places.find_sites(sentence)
+            if not sites:
+                continue
+            if _PROTEST_CUE.search(sentence):
+                for site in sites:
+                    found.setdefault(site.place.name, site.place)
+            elif position == 0 and _CAPTION.match(sentence[: sites[0].start]):
+                found.setdefault(sites[0].place.name, sites[0].place)
+    return found

@@ -1,0 +1,96 @@
+"""City mentions from the frozen GeoNames gazetteer, matched with Aho-Corasick.
+
+The gazetteer is built by scripts/build_gazetteer.py; here it is only loaded and matched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import ahocorasick
+
+from schemas import Place
+
+# A capitalised word right after a city makes the city part of a name: "Pushkin Square",
+# "Moscow Times", "Jerusalem Post", "Moscow City Court".
+_NAME_CONTINUES = re.compile(
+    r"^[ ]+(?!(?:And|Or|On|In|At|As|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December)\b)(?:[A-Z][a-z]+|[A-Z]{2,})"
+)
+# The city describes a person or thing rather than where something happens.
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"^[ ]+(?:-based\b|based\b|born\b|native\b|resident\b|residents\b|lawyer\b|activist\b|journalist\b|"
+    r"human rights\b|rights\b|politician\b|official\b|officials\b|mayor\b|governor\b|court\b|university\b|"
+    r"team\b|club\b|branch\b|office\b|headquarters\b|correspondent\b|bureau\b|region\b|oblast\b|province\b)",
+    re.IGNORECASE,
+)
+_ATTRIBUTIVE_BEFORE = re.compile(r"(?:\blooks?\s+like|\bresembles?|\breminiscent\s+of|\bborn\s+in|\bthen)\s+$", re.IGNORECASE)
+_WORD_CHAR = re.compile(r"[\w'-]")
+
+
+@dataclass(frozen=True)
+class CityMention:
+    place: Place
+    start: int
+    end: int
+
+
+class Gazetteer:
+    """Alias -> canonical city, with word-boundary-checked multi-pattern search."""
+
+    def __init__(self, entries: list[list]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for alias, name, country, _population in entries:
+            self._automaton.add_word(alias, (len(alias), Place(name=name, country=country)))
+        self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[CityMention]:
+        """Every city mention, longest first where mentions overlap ('Nizhny Novgorod' over 'Novgorod')."""
+        candidates = []
+        # iter() (not iter_long) keeps shorter valid hits whose longer overlap fails the boundary check.
+        for end_index, (length, place) in self._automaton.iter(text):
+            start, end = end_index - length + 1, end_index + 1
+            if _is_word(text, start, end):
+                candidates.append(CityMention(place, start, end))
+        candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        mentions: list[CityMention] = []
+        for mention in candidates:
+            if mentions and mention.start < mentions[-1].end:
+                continue
+            mentions.append(mention)
+        return mentions
+
+    def find_sites(self, sentence: str) -> list[CityMention]:
+        """Mentions that can be where something happened: not part of a name nor describing a person."""
+        return [m for m in self.find(sentence) if not is_attributive(sentence, m)]
+
+
+def _is_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if _WORD_CHAR.match(before):
+        return False
+    # "Omsk's" and "Moscow-based" are still Omsk and Moscow; "Omsky" is not.
+    return not (after.isalnum() or after == "_")
+
+
+def is_attributive(sentence: str, mention: CityMention) -> bool:
+    after = sentence[mention.end:]
+    before = sentence[: mention.start]
+    if after.startswith("-based") or _ATTRIBUTIVE_AFTER.match(after):
+        return True
+    if _NAME_CONTINUES.match(after):
+        return True
+    if re.search(r"\bThe\s+$", before):
+        return True  # "The Jerusalem Post", "The Moscow Times"
+    return bool(_ATTRIBUTIVE_BEFORE.search(before))
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    data = json.loads(resources.files("worker.text").joinpath("data/gazetteer.json").read_text(encoding="utf-8"))
+    return Gazetteer(data["entries"])

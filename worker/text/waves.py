@@ -1,0 +1,129 @@
+"""Which protest wave a document is about: cue phrases and dates scored against data/waves.json."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from schemas import Wave
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")]
+    )
+    for m in names
+}
+_MONTH = r"(?P<month{n}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE = re.compile(
+    rf"\b(?:{_MONTH.format(n=1)}\s+(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.format(n=2)})"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.IGNORECASE,
+)
+DATE_IN_WINDOW_WEIGHT = 2.5
+
+
+@dataclass(frozen=True)
+class WaveDefinition:
+    id: Wave
+    description: str
+    window: tuple[date, date] | None
+    cues: dict[str, float]
+
+
+@dataclass(frozen=True)
+class WaveReading:
+    wave: Wave
+    confidence: float
+    evidence: list[str]
+
+
+class WaveClassifier:
+    def __init__(self, definitions: list[WaveDefinition], russia_cues: list[str], min_score: float, min_margin: float) -> None:
+        self.definitions = definitions
+        self.min_score = min_score
+        self.min_margin = min_margin
+        self._cue_waves: dict[str, list[tuple[Wave, float]]] = {}
+        for definition in definitions:
+            for cue, weight in definition.cues.items():
+                self._cue_waves.setdefault(cue, []).append((definition.id, weight))
+        alternation = "|".join(re.escape(c) for c in sorted(self._cue_waves, key=len, reverse=True))
+        self._cues = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        self._russia = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in russia_cues) + r")\b", re.IGNORECASE)
+
+    def classify(self, text: str) -> WaveReading:
+        scores: dict[Wave, float] = {d.id: 0.0 for d in self.definitions}
+        evidence: dict[Wave, list[str]] = {d.id: [] for d in self.definitions}
+        for cue in {m.group(0).lower() for m in self._cues.finditer(text)}:
+            for wave, weight in self._cue_waves[cue]:
+                scores[wave] += weight
+                evidence[wave].append(cue)
+        for wave, when in self._dated_waves(text):
+            scores[wave] += DATE_IN_WINDOW_WEIGHT
+            evidence[wave].append(when)
+        ranked = sorted((w for w in scores if w != "other"), key=scores.get, reverse=True)
+        best, runner_up = ranked[0], ranked[1]
+        probabilities = _softmax(scores)
+        if not self._russia.search(text):
+            return WaveReading("other", round(1 - max(probabilities[w] for w in ranked), 3), ["no mention of Russia"])
+        if (
+            scores[best] < self.min_score
+            or scores[best] - scores[runner_up] < self.min_margin
+            or scores["other"] > scores[best]
+        ):
+            reasons = evidence["other"] or [f"no wave scored clearly (best {best} {scores[best]:.1f})"]
+            return WaveReading("other", round(1 - probabilities[best], 3), sorted(reasons))
+        return WaveReading(best, round(probabilities[best], 3), sorted(evidence[best]))
+
+    def _dated_waves(self, text: str) -> list[tuple[Wave, str]]:
+        found = []
+        for match in _DATE.finditer(text):
+            month = _MONTHS[(match.group("month1") or match.group("month2")).lower().rstrip(".")]
+            day = int(match.group("day1") or match.group("day2"))
+            year = int(match.group("year")) if match.group("year") else None
+            for definition in self.definitions:
+                if definition.window and _in_window(definition.window, month, day, year):
+                    found.append((definition.id, match.group(0)))
+        return list(dict.fromkeys(found))
+
+
+def _in_window(window: tuple[date, date], month: int, day: int, year: int | None) -> bool:
+    start, end = window
+    candidates = [year] if year else list(range(start.year, end.year + 1))
+    for candidate in candidates:
+        try:
+            when = date(candidate, month, day)
+        except ValueError:
+            return False
+        if start <= when <= end:
+            return True
+    return False
+
+
+def _softmax(scores: dict[Wave, float], temperature: float = 2.0) -> dict[Wave, float]:
+    top = max(scores.values())
+    exps = {w: math.exp((s - top) / temperature) for w, s in scores.items()}
+    total = sum(exps.values())
+    return {w: e / total for w, e in exps.items()}
+
+
+@cache
+def wave_classifier() -> WaveClassifier:
+    data = json.loads(resources.files("worker.text").joinpath("data/waves.json").read_text(encoding="utf-8"))
+    definitions = [
+        WaveDefinition(
+            id=w["id"],
+            description=w["description"],
+            window=(date.fromisoformat(w["window"]["from"]), date.fromisoformat(w["window"]["to"])) if w["window"] else None,
+            cues=w["cues"],
+        )
+        for w in data["waves"]
+    ]
+    return WaveClassifier(definitions, data["russia_cues"], data["min_score"], data["min_margin"])
