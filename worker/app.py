@@ -1,0 +1,60 @@
+"""The Faust app: settings, topics and table. Stages (worker.stages) and commands (worker.commands) attach to it."""
+
+from __future__ import annotations
+
+import faust
+
+from worker.logs import configure_logging
+from worker.settings import DEAD_LETTER_TOPIC, EVIDENCE_TOPIC, RAW_TOPIC, REPORTS_TOPIC, TALLY_TOPIC, Settings
+from worker.topics import ensure_topics
+
+settings = Settings.from_env()
+configure_logging()
+
+
+class ProtestTallyApp(faust.App):
+    async def on_first_start(self) -> None:
+        # Our topics exist with their partition counts and configs before any agent subscribes.
+        await ensure_topics(settings)
+        await super().on_first_start()
+
+
+app = ProtestTallyApp(
+    settings.app_id,
+    broker=";".join(f"kafka://{server}" for server in settings.bootstrap_servers.split(",")),
+    store="memory://",
+    datadir=str(settings.data_dir),
+    topic_partitions=settings.partitions,
+    topic_replication_factor=settings.replication_factor,
+    topic_disable_leader=True,
+    web_bind=settings.web_host,
+    web_host=settings.web_host,
+    web_port=settings.web_port,
+    broker_commit_interval=settings.commit_interval,
+    # A restarted worker gets its partitions back within a few seconds (measured in the README).
+    broker_session_timeout=6.0,
+    broker_heartbeat_interval=1.0,
+    broker_rebalance_timeout=10.0,
+    consumer_auto_offset_reset="earliest",
+    producer_acks=-1,
+    table_standby_replicas=0,
+)
+
+raw_topic = app.topic(RAW_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+reports_topic = app.topic(REPORTS_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+evidence_topic = app.topic(EVIDENCE_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+dead_letter_topic = app.topic(DEAD_LETTER_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+# The tally table's changelog IS the public tally topic: each changed row is published there once,
+# and a restarted worker rebuilds the table from the very records downstream consumers read.
+# Keys are the plain "{wave}/{place}" bytes and values TallyRow JSON, readable by any Kafka client.
+tally_schema = faust.Schema(key_type=str, key_serializer="raw", value_serializer="json")
+tally_topic = app.topic(TALLY_TOPIC, schema=tally_schema, partitions=settings.partitions, compacting=True)
+tally_table = app.Table("tally", schema=tally_schema, partitions=settings.partitions, changelog_topic=tally_topic)
+
+
+def main() -> None:
+    import worker.commands  # noqa: F401 - registers the commands
+    import worker.stages.ingest  # noqa: F401 - registers the agents
+    import worker.stages.tally  # noqa: F401
+
+    app.main()

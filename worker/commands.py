@@ -1,0 +1,139 @@
+"""Commands for people, on Faust's own CLI: `python -m worker <command>` (also `protest-tally <command>`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from faust.cli import argument, option
+
+from schemas import MESSAGE_MODELS
+from worker.app import app, settings
+from worker.broker import start_embedded_broker
+from worker.feed import read_archive, replay as replay_archive
+from worker.settings import BROKER_ADDRESS_FILE
+from worker.tally_topic import follow_tally, format_table, read_tally, wait_until_processed
+from worker.topics import ensure_topics
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "json"
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@app.command(option("--kind", type=str, default="auto", help="auto (Apache Kafka, else tansu), kafka or tansu."),
+             option("--data-dir", type=str, default=None, help="Keep the broker's data here (default: a temporary folder)."))
+async def broker(self, kind: str, data_dir: str | None) -> None:
+    """Run the embedded broker in the foreground and print its bootstrap address."""
+    embedded = start_embedded_broker(kind, Path(data_dir) if data_dir else None)
+    BROKER_ADDRESS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    BROKER_ADDRESS_FILE.write_text(json.dumps({"bootstrap_servers": embedded.bootstrap_servers, "kind": embedded.kind}))
+    print(f"{embedded.kind} broker ready: KAFKA_BOOTSTRAP_SERVERS={embedded.bootstrap_servers}", flush=True)
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        BROKER_ADDRESS_FILE.unlink(missing_ok=True)
+        embedded.stop()
+
+
+@app.command(argument("path", type=str, required=False, default=str(SEEDS_DIR)),
+             option("--rate", type=float, default=None, help="Items per second (default: as fast as possible)."),
+             option("--loop", "loops", type=int, default=1, help="Replay the archive this many times."),
+             option("--limit", type=int, default=None, help="Stop after this many items."))
+async def replay(self, path: str, rate: float | None, loops: int, limit: int | None) -> None:
+    """Publish an archive (folder of .txt, or JSONL of FeedItems) onto feed.raw as a live feed."""
+    await ensure_topics(settings)
+    summary = await replay_archive(settings.bootstrap_servers, read_archive(Path(path)), rate=rate, loops=loops,
+                                   limit=limit, progress=sys.stderr.isatty())
+    print(summary.line())
+
+
+@app.command(option("--follow", is_flag=True, default=False, help="Keep printing changes."),
+             option("--json", "as_json", is_flag=True, default=False, help="Print rows as JSON lines."))
+async def tally(self, follow: bool, as_json: bool) -> None:
+    """Print the current tally read from protest.tally (sorted), or follow its changes."""
+    if follow:
+        async for row in follow_tally(settings.bootstrap_servers, follow=True):
+            print(row.model_dump_json() if as_json else f"{row.key}: reports={row.reports} detained={row.detained_low} v{row.version}", flush=True)
+        return
+    rows = await read_tally(settings.bootstrap_servers)
+    if as_json:
+        for row in sorted(rows.values(), key=lambda r: r.key):
+            print(row.model_dump_json())
+    else:
+        print(format_table(rows))
+
+
+@app.command(argument("paths", nargs=-1, required=True),
+             option("--pretty", is_flag=True, default=False, help="Indented JSON for people."))
+async def analyze(self, paths: tuple[str, ...], pretty: bool) -> None:
+    """Read files or folders of .txt and print one Report per document as a JSON line."""
+    from worker.text.analyze import analyze as analyze_text
+
+    for path in paths:
+        for document in read_archive(Path(path)):
+            report = analyze_text(document.text, document.doc_id)
+            print(report.model_dump_json(indent=2 if pretty else None))
+
+
+@app.command()
+async def export_schemas(self) -> None:
+    """Write the JSON Schema of every message model to schemas/json/."""
+    SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
+    for name, model in MESSAGE_MODELS.items():
+        (SCHEMA_DIR / f"{name}.schema.json").write_text(json.dumps(model.model_json_schema(), indent=2) + "\n")
+    print(f"wrote {len(MESSAGE_MODELS)} schemas to {SCHEMA_DIR}")
+
+
+@app.command(argument("path", type=str, required=False, default=str(SEEDS_DIR)),
+             option("--kind", type=str, default="auto", help="Embedded broker: auto, kafka or tansu."))
+async def demo(self, path: str, kind: str) -> None:
+    """Start the embedded broker and a worker, replay the archive, print the tally, stop everything."""
+    started = time.monotonic()
+    documents = read_archive(Path(path))
+    with start_embedded_broker(kind) as embedded, tempfile.TemporaryDirectory(prefix="protest-tally-demo-") as workdir:
+        bootstrap = embedded.bootstrap_servers
+        demo_settings = settings.__class__(**{**settings.__dict__, "bootstrap_servers": bootstrap})
+        await ensure_topics(demo_settings)
+        worker_log = Path(workdir) / "worker.log"
+        with worker_process(bootstrap, Path(workdir), worker_log) as process:
+            summary = await replay_archive(bootstrap, documents, progress=sys.stderr.isatty())
+            print(summary.line(), flush=True)
+            try:
+                await wait_until_processed(bootstrap, settings.app_id, len(documents), alive=lambda: process.poll() is None)
+            except (TimeoutError, RuntimeError):
+                print(worker_log.read_text()[-3000:], file=sys.stderr)
+                raise
+            rows = await read_tally(bootstrap)
+        print(format_table(rows))
+        print(f"demo done in {time.monotonic() - started:.1f} s on {embedded.kind} ({bootstrap})")
+
+
+class worker_process:
+    """`python -m worker worker` as a child process against a given broker, stopped with SIGTERM."""
+
+    def __init__(self, bootstrap: str, data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
+        from worker.broker.embedded import free_port
+
+        self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "PROTEST_TALLY_DATA_DIR": str(data_dir),
+                    "PROTEST_TALLY_WEB_PORT": str(free_port()), **(extra_env or {})}
+        self.log_path = log_path
+
+    def __enter__(self) -> subprocess.Popen:
+        with self.log_path.open("ab") as log_file:
+            self.process = subprocess.Popen([sys.executable, "-m", "worker", "worker", "-l", "warn"], env=self.env,
+                                            stdout=log_file, stderr=subprocess.STDOUT)
+        return self.process
+
+    def __exit__(self, *exc_info) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -1,0 +1,28 @@
+"""Send what a stage could not process to `feed.dead-letter`, with the reason and the original bytes."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timezone
+
+from schemas import DeadLetter
+from worker.app import dead_letter_topic
+from worker.logs import log
+
+
+async def dead_letter(message, error: BaseException, doc_id: str | None = None) -> None:
+    record = DeadLetter(
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        key_b64=base64.b64encode(message.key).decode() if message.key is not None else None,
+        value_b64=base64.b64encode(message.value or b"").decode(),
+        error_class=type(error).__name__,
+        error_message=str(error)[:2000],
+        doc_id=doc_id,
+        failed_at=datetime.now(timezone.utc),
+    )
+    log.warning("dead_lettered", topic=message.topic, partition=message.partition, offset=message.offset,
+                doc_id=doc_id, error_class=record.error_class, error=record.error_message[:300])
+    delivery = await dead_letter_topic.send(key=message.key, value=record.model_dump_json().encode())
+    await delivery

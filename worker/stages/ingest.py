@@ -1,0 +1,46 @@
+"""Stage 1, feed.raw -> protest.reports: decode, validate, read the text (worker.text), publish the Report."""
+
+from __future__ import annotations
+
+import json
+
+
+from schemas import FeedItem
+from worker.app import app, raw_topic, reports_topic
+from worker.logs import log
+from worker.stages.dead_letter import dead_letter
+from worker.text.analyze import analyze
+
+
+class KeyMismatch(ValueError):
+    """The record's key is not the doc id of the item it carries."""
+
+
+def read_feed_item(key: bytes | None, value: bytes) -> FeedItem:
+    """Bytes from feed.raw -> FeedItem, or a clear error (UnicodeDecodeError, JSONDecodeError, ValidationError, KeyMismatch)."""
+    item = FeedItem.model_validate(json.loads(value.decode("utf-8")))
+    if key is not None and key.decode("utf-8", "replace") != item.doc_id:
+        raise KeyMismatch(f"record key {key[:100]!r} does not match doc_id {item.doc_id!r}")
+    return item
+
+
+@app.agent(raw_topic)
+async def ingest(stream):
+    async for event in stream.events():
+        message = event.message
+        try:
+            item = read_feed_item(message.key, message.value)
+        except (ValueError, TypeError) as error:
+            await dead_letter(message, error)
+            continue
+        bound = log.bind(doc_id=item.doc_id)
+        try:
+            report = analyze(item.text, item.doc_id)
+        except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
+            await dead_letter(message, error, doc_id=item.doc_id)
+            continue
+        timestamp = item.published_at.timestamp()
+        # Wait for the broker's ack before the event is acknowledged: nothing is committed past an unsent report.
+        delivery = await reports_topic.send(key=item.doc_id.encode(), value=report.model_dump_json().encode(), timestamp=timestamp)
+        await delivery
+        bound.info("reported", wave=report.wave, detentions=len(report.detentions), cities=len(report.cities))

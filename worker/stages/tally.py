@@ -1,0 +1,51 @@
+"""Stage 2, protest.reports -> protest.tally: re-key each report by (wave, place), then fold into the tally table."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pydantic import ValidationError
+
+from schemas import PlaceEvidence, Report, TallyRow
+from worker.app import app, evidence_topic, reports_topic, tally_table
+from worker.logs import log
+from worker.stages.dead_letter import dead_letter
+from worker.tally import apply_evidence, evidence_of
+
+
+@app.agent(reports_topic)
+async def route(stream):
+    """A keyed send per (wave, place): every piece of evidence for one row lands on one partition."""
+    async for event in stream.events():
+        message = event.message
+        try:
+            report = Report.model_validate_json(message.value)
+        except ValidationError as error:
+            await dead_letter(message, error)
+            continue
+        published_at = datetime.fromtimestamp(message.timestamp, timezone.utc)
+        deliveries = [
+            await evidence_topic.send(key=evidence.key.encode(), value=evidence.model_dump_json().encode())
+            for evidence in evidence_of(report, published_at)
+        ]
+        for delivery in deliveries:
+            await delivery
+
+
+@app.agent(evidence_topic, concurrency=1)
+async def tally(stream):
+    async for event in stream.events():
+        message = event.message
+        try:
+            evidence = PlaceEvidence.model_validate_json(message.value)
+        except ValidationError as error:
+            await dead_letter(message, error)
+            continue
+        current = tally_table.get(evidence.key)
+        updated = apply_evidence(TallyRow.model_validate(current) if current else None, evidence)
+        if updated is None:
+            log.debug("tally_unchanged", doc_id=evidence.doc_id, key=evidence.key)
+            continue
+        tally_table[evidence.key] = updated.model_dump(mode="json")
+        log.info("tally_updated", doc_id=evidence.doc_id, key=evidence.key, version=updated.version,
+                 reports=updated.reports, detained_low=updated.detained_low)

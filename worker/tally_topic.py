@@ -1,0 +1,119 @@
+"""Reading the pipeline from outside: the current tally from the compacted topic, and whether the worker is done."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
+
+from schemas import TallyRow
+from worker.settings import DEAD_LETTER_TOPIC, EVIDENCE_TOPIC, RAW_TOPIC, REPORTS_TOPIC, TALLY_TOPIC
+
+
+async def topic_partitions(bootstrap_servers: str, topics: list[str]) -> list[TopicPartition]:
+    """The partitions of these topics (none for a topic that does not exist yet)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    return [TopicPartition(t["topic"], p["partition"]) for t in described if t["error_code"] == 0 for p in t["partitions"]]
+
+
+async def end_offsets(bootstrap_servers: str, topics: list[str]) -> dict[TopicPartition, int]:
+    partitions = await topic_partitions(bootstrap_servers, topics)
+    if not partitions:
+        return {}
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        return await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+
+
+async def count_records(bootstrap_servers: str, topic: str) -> int:
+    """Records on a (non-compacted) topic: the sum of its partitions' end offsets."""
+    return sum((await end_offsets(bootstrap_servers, [topic])).values())
+
+
+async def follow_tally(bootstrap_servers: str, *, follow: bool = False) -> AsyncIterator[TallyRow]:
+    """Every row record from the beginning of protest.tally; with follow, keep waiting for changes."""
+    partitions = await topic_partitions(bootstrap_servers, [TALLY_TOPIC])
+    if not partitions:
+        return
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while True:
+            if not follow and all([await consumer.position(tp) >= ends[tp] for tp in partitions]):
+                return
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    if record.value is not None:
+                        yield TallyRow.model_validate(json.loads(record.value))
+    finally:
+        await consumer.stop()
+
+
+async def read_tally(bootstrap_servers: str) -> dict[str, TallyRow]:
+    """The current table: the latest record per key."""
+    rows: dict[str, TallyRow] = {}
+    async for row in follow_tally(bootstrap_servers):
+        rows[row.key] = row
+    return rows
+
+
+async def group_lag(bootstrap_servers: str, group_id: str, topics: list[str]) -> int | None:
+    """Records on these topics that the group has not committed yet (None while its coordinator is not known)."""
+    ends = await end_offsets(bootstrap_servers, topics)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group_id)
+    except KafkaError:
+        return None
+    finally:
+        await admin.close()
+    return sum(end - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0) for tp, end in ends.items())
+
+
+async def wait_until_processed(bootstrap_servers: str, group_id: str, expected_items: int, timeout: float = 120.0,
+                               alive: Callable[[], bool] = lambda: True) -> None:
+    """Until every item is reported or dead-lettered, the group has committed everything, and the tally is still."""
+    deadline = time.monotonic() + timeout
+    last_snapshot = None
+    while time.monotonic() < deadline:
+        if not alive():
+            raise RuntimeError("the worker exited before the pipeline was done")
+        outputs = await count_records(bootstrap_servers, REPORTS_TOPIC) + await count_records(bootstrap_servers, DEAD_LETTER_TOPIC)
+        lag = await group_lag(bootstrap_servers, group_id, [RAW_TOPIC, REPORTS_TOPIC, EVIDENCE_TOPIC])
+        snapshot = (outputs, lag, await count_records(bootstrap_servers, TALLY_TOPIC))
+        if outputs >= expected_items and lag == 0 and snapshot == last_snapshot:
+            return
+        last_snapshot = snapshot
+        await asyncio.sleep(1.0)
+    raise TimeoutError(f"pipeline not done after {timeout:.0f}s (outputs, lag, tally records) = {last_snapshot}")
+
+
+def format_table(rows: dict[str, TallyRow]) -> str:
+    header = f"{'wave':<18} {'place':<22} {'reports':>7}  detained"
+    lines = [header, "-" * len(header)]
+    for row in sorted(rows.values(), key=lambda r: (r.wave, r.place != "nationwide", r.place)):
+        if row.detained_low is None:
+            detained = "-"
+        else:
+            detained = f"{row.detained_low:,}" + (f"-{row.detained_high:,}" if row.detained_high and row.detained_high != row.detained_low else "")
+            detained += f'  ("{row.detained_text}")'
+        lines.append(f"{row.wave:<18} {row.place:<22} {row.reports:>7}  {detained}")
+    return "\n".join(lines)
