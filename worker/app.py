@@ -5,7 +5,7 @@ from __future__ import annotations
 import faust
 
 from worker.logs import configure_logging
-from worker.settings import DEAD_LETTER_TOPIC, EVIDENCE_TOPIC, RAW_TOPIC, REPORTS_TOPIC, TALLY_TOPIC, Settings
+from worker.settings import Settings
 from worker.topics import ensure_topics
 
 settings = Settings.from_env()
@@ -40,15 +40,15 @@ app = ProtestTallyApp(
     table_standby_replicas=0,
 )
 
-raw_topic = app.topic(RAW_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-reports_topic = app.topic(REPORTS_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-evidence_topic = app.topic(EVIDENCE_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-dead_letter_topic = app.topic(DEAD_LETTER_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+raw_topic = app.topic(settings.topics.raw, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+reports_topic = app.topic(settings.topics.reports, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+evidence_topic = app.topic(settings.topics.evidence, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+dead_letter_topic = app.topic(settings.topics.dead_letter, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 # The tally table's changelog IS the public tally topic: each changed row is published there once,
 # and a restarted worker rebuilds the table from the very records downstream consumers read.
 # Keys are the plain "{wave}/{place}" bytes and values TallyRow JSON, readable by any Kafka client.
 tally_schema = faust.Schema(key_type=str, key_serializer="raw", value_serializer="json")
-tally_topic = app.topic(TALLY_TOPIC, schema=tally_schema, partitions=settings.partitions, compacting=True)
+tally_topic = app.topic(settings.topics.tally, schema=tally_schema, partitions=settings.partitions, compacting=True)
 tally_table = app.Table("tally", schema=tally_schema, partitions=settings.partitions, changelog_topic=tally_topic)
 
 

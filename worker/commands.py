@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ from worker.feed import read_archive, replay as replay_archive
 from worker.settings import BROKER_ADDRESS_FILE
 from worker.tally_topic import follow_tally, format_table, read_tally, wait_until_processed
 from worker.topics import ensure_topics
+from worker.worker_process import WorkerProcess
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "json"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -47,7 +47,7 @@ async def broker(self, kind: str, data_dir: str | None) -> None:
 async def replay(self, path: str, rate: float | None, loops: int, limit: int | None) -> None:
     """Publish an archive (folder of .txt, or JSONL of FeedItems) onto feed.raw as a live feed."""
     await ensure_topics(settings)
-    summary = await replay_archive(settings.bootstrap_servers, read_archive(Path(path)), rate=rate, loops=loops,
+    summary = await replay_archive(settings.bootstrap_servers, settings.topics.raw, read_archive(Path(path)), rate=rate, loops=loops,
                                    limit=limit, progress=sys.stderr.isatty())
     print(summary.line())
 
@@ -57,10 +57,10 @@ async def replay(self, path: str, rate: float | None, loops: int, limit: int | N
 async def tally(self, follow: bool, as_json: bool) -> None:
     """Print the current tally read from protest.tally (sorted), or follow its changes."""
     if follow:
-        async for row in follow_tally(settings.bootstrap_servers, follow=True):
+        async for row in follow_tally(settings.bootstrap_servers, settings.topics, follow=True):
             print(row.model_dump_json() if as_json else f"{row.key}: reports={row.reports} detained={row.detained_low} v{row.version}", flush=True)
         return
-    rows = await read_tally(settings.bootstrap_servers)
+    rows = await read_tally(settings.bootstrap_servers, settings.topics)
     if as_json:
         for row in sorted(rows.values(), key=lambda r: r.key):
             print(row.model_dump_json())
@@ -97,43 +97,17 @@ async def demo(self, path: str, kind: str) -> None:
     documents = read_archive(Path(path))
     with start_embedded_broker(kind) as embedded, tempfile.TemporaryDirectory(prefix="protest-tally-demo-") as workdir:
         bootstrap = embedded.bootstrap_servers
-        demo_settings = settings.__class__(**{**settings.__dict__, "bootstrap_servers": bootstrap})
+        demo_settings = dataclasses.replace(settings, bootstrap_servers=bootstrap)
         await ensure_topics(demo_settings)
         worker_log = Path(workdir) / "worker.log"
-        with worker_process(bootstrap, Path(workdir), worker_log) as process:
-            summary = await replay_archive(bootstrap, documents, progress=sys.stderr.isatty())
+        with WorkerProcess(bootstrap, Path(workdir), worker_log) as process:
+            summary = await replay_archive(bootstrap, settings.topics.raw, documents, progress=sys.stderr.isatty())
             print(summary.line(), flush=True)
             try:
-                await wait_until_processed(bootstrap, settings.app_id, len(documents), alive=lambda: process.poll() is None)
+                await wait_until_processed(bootstrap, settings.topics, settings.app_id, len(documents), alive=lambda: process.poll() is None)
             except (TimeoutError, RuntimeError):
                 print(worker_log.read_text()[-3000:], file=sys.stderr)
                 raise
-            rows = await read_tally(bootstrap)
+            rows = await read_tally(bootstrap, settings.topics)
         print(format_table(rows))
         print(f"demo done in {time.monotonic() - started:.1f} s on {embedded.kind} ({bootstrap})")
-
-
-class worker_process:
-    """`python -m worker worker` as a child process against a given broker, stopped with SIGTERM."""
-
-    def __init__(self, bootstrap: str, data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
-        from worker.broker.embedded import free_port
-
-        self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "PROTEST_TALLY_DATA_DIR": str(data_dir),
-                    "PROTEST_TALLY_WEB_PORT": str(free_port()), **(extra_env or {})}
-        self.log_path = log_path
-
-    def __enter__(self) -> subprocess.Popen:
-        with self.log_path.open("ab") as log_file:
-            self.process = subprocess.Popen([sys.executable, "-m", "worker", "worker", "-l", "warn"], env=self.env,
-                                            stdout=log_file, stderr=subprocess.STDOUT)
-        return self.process
-
-    def __exit__(self, *exc_info) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()

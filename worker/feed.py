@@ -14,7 +14,6 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from schemas import FeedItem
-from worker.settings import RAW_TOPIC
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,9 @@ class ReplaySummary:
         return f"replayed {self.items} items, {self.bytes} bytes in {self.seconds:.2f} s ({rate:.0f} items/s)"
 
 
-async def replay(bootstrap_servers: str, documents: list[ArchivedDocument], *, rate: float | None = None, loops: int = 1,
+async def replay(bootstrap_servers: str, topic: str, documents: list[ArchivedDocument], *, rate: float | None = None, loops: int = 1,
                  limit: int | None = None, progress: bool = False) -> ReplaySummary:
-    """Publish the archive onto feed.raw (key: doc id); `rate` items per second, else as fast as possible."""
+    """Publish the archive onto the raw topic (key: doc id); `rate` items per second, else as fast as possible."""
     total = min(len(documents) * loops, limit if limit is not None else len(documents) * loops)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", linger_ms=5)
     await producer.start()
@@ -79,7 +78,7 @@ async def replay(bootstrap_servers: str, documents: list[ArchivedDocument], *, r
                 if delay > 0:
                     await asyncio.sleep(delay)
             value = item.model_dump_json().encode()
-            deliveries.append(await producer.send(RAW_TOPIC, key=item.doc_id.encode(), value=value,
+            deliveries.append(await producer.send(topic, key=item.doc_id.encode(), value=value,
                                                   timestamp_ms=int(item.published_at.timestamp() * 1000)))
             sent_bytes += len(value)
             count += 1

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-RAW_TOPIC = "feed.raw"
-REPORTS_TOPIC = "protest.reports"
-EVIDENCE_TOPIC = "protest.place-evidence"
-TALLY_TOPIC = "protest.tally"
-DEAD_LETTER_TOPIC = "feed.dead-letter"
 
 CACHE_DIR = Path(os.environ.get("PROTEST_TALLY_CACHE", Path.home() / ".cache" / "protest-tally"))
 #: Written by `python -m worker broker` so that other commands on this machine find the embedded broker.
@@ -19,8 +14,24 @@ BROKER_ADDRESS_FILE = CACHE_DIR / "broker.json"
 
 
 @dataclass(frozen=True)
+class TopicNames:
+    """The pipeline's topics; an optional prefix lets several deployments (or tests) share one cluster."""
+
+    raw: str = "feed.raw"
+    reports: str = "protest.reports"
+    evidence: str = "protest.place-evidence"
+    tally: str = "protest.tally"
+    dead_letter: str = "feed.dead-letter"
+
+    @classmethod
+    def with_prefix(cls, prefix: str) -> TopicNames:
+        return cls(**{f.name: prefix + f.default for f in fields(cls)})
+
+
+@dataclass(frozen=True)
 class Settings:
     bootstrap_servers: str
+    topics: TopicNames
     app_id: str
     partitions: int
     replication_factor: int
@@ -34,6 +45,7 @@ class Settings:
         env = os.environ
         return cls(
             bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or embedded_broker_address() or "127.0.0.1:9092",
+            topics=TopicNames.with_prefix(env.get("PROTEST_TALLY_TOPIC_PREFIX", "")),
             app_id=env.get("PROTEST_TALLY_APP_ID", "protest-tally"),
             partitions=int(env.get("PROTEST_TALLY_PARTITIONS", "4")),
             replication_factor=int(env.get("PROTEST_TALLY_REPLICATION_FACTOR", "1")),

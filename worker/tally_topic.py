@@ -12,7 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from schemas import TallyRow
-from worker.settings import DEAD_LETTER_TOPIC, EVIDENCE_TOPIC, RAW_TOPIC, REPORTS_TOPIC, TALLY_TOPIC
+from worker.settings import TopicNames
 
 
 async def topic_partitions(bootstrap_servers: str, topics: list[str]) -> list[TopicPartition]:
@@ -43,9 +43,9 @@ async def count_records(bootstrap_servers: str, topic: str) -> int:
     return sum((await end_offsets(bootstrap_servers, [topic])).values())
 
 
-async def follow_tally(bootstrap_servers: str, *, follow: bool = False) -> AsyncIterator[TallyRow]:
+async def follow_tally(bootstrap_servers: str, topics: TopicNames, *, follow: bool = False) -> AsyncIterator[TallyRow]:
     """Every row record from the beginning of protest.tally; with follow, keep waiting for changes."""
-    partitions = await topic_partitions(bootstrap_servers, [TALLY_TOPIC])
+    partitions = await topic_partitions(bootstrap_servers, [topics.tally])
     if not partitions:
         return
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, auto_offset_reset="earliest")
@@ -66,10 +66,10 @@ async def follow_tally(bootstrap_servers: str, *, follow: bool = False) -> Async
         await consumer.stop()
 
 
-async def read_tally(bootstrap_servers: str) -> dict[str, TallyRow]:
+async def read_tally(bootstrap_servers: str, topics: TopicNames) -> dict[str, TallyRow]:
     """The current table: the latest record per key."""
     rows: dict[str, TallyRow] = {}
-    async for row in follow_tally(bootstrap_servers):
+    async for row in follow_tally(bootstrap_servers, topics):
         rows[row.key] = row
     return rows
 
@@ -88,7 +88,7 @@ async def group_lag(bootstrap_servers: str, group_id: str, topics: list[str]) ->
     return sum(end - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0) for tp, end in ends.items())
 
 
-async def wait_until_processed(bootstrap_servers: str, group_id: str, expected_items: int, timeout: float = 120.0,
+async def wait_until_processed(bootstrap_servers: str, topics: TopicNames, group_id: str, expected_items: int, timeout: float = 120.0,
                                alive: Callable[[], bool] = lambda: True) -> None:
     """Until every item is reported or dead-lettered, the group has committed everything, and the tally is still."""
     deadline = time.monotonic() + timeout
@@ -96,9 +96,9 @@ async def wait_until_processed(bootstrap_servers: str, group_id: str, expected_i
     while time.monotonic() < deadline:
         if not alive():
             raise RuntimeError("the worker exited before the pipeline was done")
-        outputs = await count_records(bootstrap_servers, REPORTS_TOPIC) + await count_records(bootstrap_servers, DEAD_LETTER_TOPIC)
-        lag = await group_lag(bootstrap_servers, group_id, [RAW_TOPIC, REPORTS_TOPIC, EVIDENCE_TOPIC])
-        snapshot = (outputs, lag, await count_records(bootstrap_servers, TALLY_TOPIC))
+        outputs = await count_records(bootstrap_servers, topics.reports) + await count_records(bootstrap_servers, topics.dead_letter)
+        lag = await group_lag(bootstrap_servers, group_id, [topics.raw, topics.reports, topics.evidence])
+        snapshot = (outputs, lag, await count_records(bootstrap_servers, topics.tally))
         if outputs >= expected_items and lag == 0 and snapshot == last_snapshot:
             return
         last_snapshot = snapshot

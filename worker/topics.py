@@ -6,16 +6,18 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from worker.logs import log
-from worker.settings import DEAD_LETTER_TOPIC, EVIDENCE_TOPIC, RAW_TOPIC, REPORTS_TOPIC, TALLY_TOPIC, Settings
+from worker.settings import Settings, TopicNames
 
-#: topic -> config; the tally is compacted, so its latest record per key is the current row.
-TOPIC_CONFIGS: dict[str, dict[str, str]] = {
-    RAW_TOPIC: {},
-    REPORTS_TOPIC: {},
-    EVIDENCE_TOPIC: {},
-    TALLY_TOPIC: {"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1", "segment.ms": "600000"},
-    DEAD_LETTER_TOPIC: {},
-}
+
+def topic_configs(topics: TopicNames) -> dict[str, dict[str, str]]:
+    """topic -> config; the tally is compacted, so its latest record per key is the current row."""
+    return {
+        topics.raw: {},
+        topics.reports: {},
+        topics.evidence: {},
+        topics.tally: {"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1", "segment.ms": "600000"},
+        topics.dead_letter: {},
+    }
 
 
 async def ensure_topics(settings: Settings) -> None:
@@ -25,7 +27,7 @@ async def ensure_topics(settings: Settings) -> None:
         existing = set(await admin.list_topics())
         missing = [
             NewTopic(name, settings.partitions, settings.replication_factor, topic_configs=config)
-            for name, config in TOPIC_CONFIGS.items()
+            for name, config in topic_configs(settings.topics).items()
             if name not in existing
         ]
         if not missing:

@@ -24,23 +24,29 @@ def read_feed_item(key: bytes | None, value: bytes) -> FeedItem:
     return item
 
 
+async def ingest_message(message) -> None:
+    """One feed.raw record -> one Report on protest.reports, or one DeadLetter; returns once it is on the broker."""
+    try:
+        item = read_feed_item(message.key, message.value)
+    except (ValueError, TypeError) as error:
+        await dead_letter(message, error)
+        return
+    try:
+        report = analyze(item.text, item.doc_id)
+    except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
+        await dead_letter(message, error, doc_id=item.doc_id)
+        return
+    delivery = await reports_topic.send(key=item.doc_id.encode(), value=report.model_dump_json().encode(),
+                                        timestamp=item.published_at.timestamp())
+    await delivery
+    log.info("reported", doc_id=item.doc_id, wave=report.wave, detentions=len(report.detentions), cities=len(report.cities))
+
+
 @app.agent(raw_topic)
 async def ingest(stream):
-    async for event in stream.events():
-        message = event.message
-        try:
-            item = read_feed_item(message.key, message.value)
-        except (ValueError, TypeError) as error:
-            await dead_letter(message, error)
-            continue
-        bound = log.bind(doc_id=item.doc_id)
-        try:
-            report = analyze(item.text, item.doc_id)
-        except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
-            await dead_letter(message, error, doc_id=item.doc_id)
-            continue
-        timestamp = item.published_at.timestamp()
-        # Wait for the broker's ack before the event is acknowledged: nothing is committed past an unsent report.
-        delivery = await reports_topic.send(key=item.doc_id.encode(), value=report.model_dump_json().encode(), timestamp=timestamp)
-        await delivery
-        bound.info("reported", wave=report.wave, detentions=len(report.detentions), cities=len(report.cities))
+    # Manual acks: Faust acks an event whose processing was cancelled (at shutdown or rebalance), which would
+    # commit past an unfinished item (faust-streaming #606). An event is acked only once its output is durable.
+    manual = stream.noack()
+    async for event in manual.events():
+        await ingest_message(event.message)
+        await manual.ack(event)

@@ -13,39 +13,51 @@ from worker.stages.dead_letter import dead_letter
 from worker.tally import apply_evidence, evidence_of
 
 
+async def route_message(message) -> None:
+    """A keyed send per (wave, place): every piece of evidence for one row lands on one partition."""
+    try:
+        report = Report.model_validate_json(message.value)
+    except ValidationError as error:
+        await dead_letter(message, error)
+        return
+    published_at = datetime.fromtimestamp(message.timestamp, timezone.utc)
+    deliveries = [
+        await evidence_topic.send(key=evidence.key.encode(), value=evidence.model_dump_json().encode())
+        for evidence in evidence_of(report, published_at)
+    ]
+    for delivery in deliveries:
+        await delivery
+
+
+def tally_message(message) -> None:
+    """Fold one piece of evidence into its row; the table publishes a changed row to protest.tally."""
+    evidence = PlaceEvidence.model_validate_json(message.value)
+    current = tally_table.get(evidence.key)
+    updated = apply_evidence(TallyRow.model_validate(current) if current else None, evidence)
+    if updated is None:
+        log.info("tally_unchanged", doc_id=evidence.doc_id, key=evidence.key)
+        return
+    tally_table[evidence.key] = updated.model_dump(mode="json")
+    log.info("tally_updated", doc_id=evidence.doc_id, key=evidence.key, version=updated.version,
+             reports=updated.reports, detained_low=updated.detained_low)
+
+
+# Manual acks, as in the ingest stage: an event is acked only when its effect is written. The table's
+# changelog write is flushed by Faust before every offset commit.
 @app.agent(reports_topic)
 async def route(stream):
-    """A keyed send per (wave, place): every piece of evidence for one row lands on one partition."""
-    async for event in stream.events():
-        message = event.message
-        try:
-            report = Report.model_validate_json(message.value)
-        except ValidationError as error:
-            await dead_letter(message, error)
-            continue
-        published_at = datetime.fromtimestamp(message.timestamp, timezone.utc)
-        deliveries = [
-            await evidence_topic.send(key=evidence.key.encode(), value=evidence.model_dump_json().encode())
-            for evidence in evidence_of(report, published_at)
-        ]
-        for delivery in deliveries:
-            await delivery
+    manual = stream.noack()
+    async for event in manual.events():
+        await route_message(event.message)
+        await manual.ack(event)
 
 
 @app.agent(evidence_topic, concurrency=1)
 async def tally(stream):
-    async for event in stream.events():
-        message = event.message
+    manual = stream.noack()
+    async for event in manual.events():
         try:
-            evidence = PlaceEvidence.model_validate_json(message.value)
+            tally_message(event.message)
         except ValidationError as error:
-            await dead_letter(message, error)
-            continue
-        current = tally_table.get(evidence.key)
-        updated = apply_evidence(TallyRow.model_validate(current) if current else None, evidence)
-        if updated is None:
-            log.debug("tally_unchanged", doc_id=evidence.doc_id, key=evidence.key)
-            continue
-        tally_table[evidence.key] = updated.model_dump(mode="json")
-        log.info("tally_updated", doc_id=evidence.doc_id, key=evidence.key, version=updated.version,
-                 reports=updated.reports, detained_low=updated.detained_low)
+            await dead_letter(event.message, error)
+        await manual.ack(event)

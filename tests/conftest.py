@@ -1,0 +1,108 @@
+"""Shared fixtures: a session broker (never skipped) and isolated pipelines on it."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from worker.broker import EmbeddedKafka
+from worker.feed import ArchivedDocument, read_archive, replay
+from worker.settings import Settings, TopicNames
+from worker.tally_topic import read_tally, wait_until_processed
+from worker.topics import ensure_topics
+from worker.worker_process import WorkerProcess
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLD = ROOT.parent / "shared" / "seeds-gold.jsonl"
+
+
+def load_gold() -> dict[str, dict]:
+    return {record["id"]: record for record in map(json.loads, GOLD.read_text().splitlines()) if record}
+
+
+def _docker_answers() -> bool:
+    docker = shutil.which("docker")
+    if not docker:
+        return False
+    return subprocess.run([docker, "info"], capture_output=True, timeout=10).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory) -> str:
+    """KAFKA_BOOTSTRAP_SERVERS if set, else testcontainers' Kafka where Docker answers, else the embedded Apache Kafka."""
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+        return
+    if _docker_answers():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer() as container:
+            yield container.get_bootstrap_server()
+        return
+    with EmbeddedKafka(tmp_path_factory.mktemp("kafka")) as broker:
+        yield broker.bootstrap_servers
+
+
+@dataclasses.dataclass
+class Pipeline:
+    """One isolated pipeline on the session broker: its own topic prefix and consumer group."""
+
+    bootstrap: str
+    workdir: Path
+    settings: Settings
+    workers: list[WorkerProcess] = dataclasses.field(default_factory=list)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"PROTEST_TALLY_APP_ID": self.settings.app_id, "PROTEST_TALLY_TOPIC_PREFIX": self.settings.topics.raw[: -len("feed.raw")],
+                "PROTEST_TALLY_COMMIT_INTERVAL": "0.5"}
+
+    def start_worker(self) -> WorkerProcess:
+        index = len(self.workers)
+        worker = WorkerProcess(self.bootstrap, self.workdir / f"worker-{index}", self.workdir / f"worker-{index}.log", self.env)
+        worker.start()
+        self.workers.append(worker)
+        return worker
+
+    def replay(self, documents: list[ArchivedDocument], **options) -> None:
+        asyncio.run(replay(self.bootstrap, self.settings.topics.raw, documents, **options))
+
+    def wait(self, expected_items: int, timeout: float = 120.0) -> None:
+        running = [w.process for w in self.workers if w.process and w.process.poll() is None]
+        asyncio.run(wait_until_processed(self.bootstrap, self.settings.topics, self.settings.app_id, expected_items, timeout,
+                                         alive=lambda: any(p.poll() is None for p in running)))
+
+    def tally(self):
+        return asyncio.run(read_tally(self.bootstrap, self.settings.topics))
+
+    def worker_log(self) -> str:
+        return "\n".join(w.log_path.read_text(errors="replace")[-4000:] for w in self.workers)
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+
+@pytest.fixture
+def pipeline(kafka_bootstrap, tmp_path) -> Pipeline:
+    name = f"t{uuid.uuid4().hex[:8]}"
+    settings = dataclasses.replace(Settings.from_env(), bootstrap_servers=kafka_bootstrap, app_id=name,
+                                   topics=TopicNames.with_prefix(f"{name}."))
+    asyncio.run(ensure_topics(settings))
+    pipe = Pipeline(kafka_bootstrap, tmp_path, settings)
+    yield pipe
+    pipe.stop()
+
+
+@pytest.fixture(scope="session")
+def seed_documents() -> list[ArchivedDocument]:
+    return read_archive(SEEDS)

@@ -1,0 +1,44 @@
+"""`python -m worker worker` as a child process against a given broker (the demo and the tests run it so)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from worker.broker.embedded import free_port
+
+
+class WorkerProcess:
+    """A worker child process; stopped with SIGTERM on exit, or killed with `kill()`."""
+
+    def __init__(self, bootstrap: str, data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "PROTEST_TALLY_DATA_DIR": str(data_dir),
+                    "PROTEST_TALLY_WEB_PORT": str(free_port()), **(extra_env or {})}
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> subprocess.Popen:
+        with self.log_path.open("ab") as log_file:
+            self.process = subprocess.Popen([sys.executable, "-m", "worker", "worker", "-l", "info"], env=self.env,
+                                            stdout=log_file, stderr=subprocess.STDOUT)
+        return self.process
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def __enter__(self) -> subprocess.Popen:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
