@@ -47,9 +47,11 @@ dead_letter_topic = app.topic(settings.topics.dead_letter, key_type=bytes, value
 # The tally table's changelog IS the public tally topic: each changed row is published there once,
 # and a restarted worker rebuilds the table from the very records downstream consumers read.
 # Keys are the plain "{wave}/{place}" bytes and values TallyRow JSON, readable by any Kafka client.
-tally_schema = faust.Schema(key_type=str, key_serializer="raw", value_serializer="json")
+# (A Table picks its key codec from key_type: bytes gives the raw codec, anything else JSON-quoted keys.)
+tally_schema = faust.Schema(key_type=bytes, key_serializer="raw", value_serializer="json")
 tally_topic = app.topic(settings.topics.tally, schema=tally_schema, partitions=settings.partitions, compacting=True)
-tally_table = app.Table("tally", schema=tally_schema, partitions=settings.partitions, changelog_topic=tally_topic)
+tally_table = app.Table("tally", schema=tally_schema, key_type=bytes, partitions=settings.partitions,
+                        changelog_topic=tally_topic)
 
 
 def main() -> None:

@@ -32,12 +32,12 @@ async def route_message(message) -> None:
 def tally_message(message) -> None:
     """Fold one piece of evidence into its row; the table publishes a changed row to protest.tally."""
     evidence = PlaceEvidence.model_validate_json(message.value)
-    current = tally_table.get(evidence.key)
+    current = tally_table.get(evidence.key.encode())
     updated = apply_evidence(TallyRow.model_validate(current) if current else None, evidence)
     if updated is None:
         log.info("tally_unchanged", doc_id=evidence.doc_id, key=evidence.key)
         return
-    tally_table[evidence.key] = updated.model_dump(mode="json")
+    tally_table[evidence.key.encode()] = updated.model_dump(mode="json")
     log.info("tally_updated", doc_id=evidence.doc_id, key=evidence.key, version=updated.version,
              reports=updated.reports, detained_low=updated.detained_low)
 
