@@ -9,6 +9,7 @@ from schemas import FeedItem
 from worker.app import app, raw_topic, reports_topic
 from worker.logs import log
 from worker.stages.dead_letter import dead_letter
+from worker.stages.watchdog import progress
 from worker.text.analyze import analyze
 
 
@@ -48,5 +49,6 @@ async def ingest(stream):
     # commit past an unfinished item (faust-streaming #606). An event is acked only once its output is durable.
     manual = stream.noack()
     async for event in manual.events():
-        await ingest_message(event.message)
-        await manual.ack(event)
+        with progress.handling():
+            await ingest_message(event.message)
+            await manual.ack(event)

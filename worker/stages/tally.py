@@ -10,6 +10,7 @@ from schemas import PlaceEvidence, Report, TallyRow
 from worker.app import app, evidence_topic, reports_topic, tally_table
 from worker.logs import log
 from worker.stages.dead_letter import dead_letter
+from worker.stages.watchdog import progress
 from worker.tally import apply_evidence, evidence_of
 
 
@@ -48,16 +49,18 @@ def tally_message(message) -> None:
 async def route(stream):
     manual = stream.noack()
     async for event in manual.events():
-        await route_message(event.message)
-        await manual.ack(event)
+        with progress.handling():
+            await route_message(event.message)
+            await manual.ack(event)
 
 
 @app.agent(evidence_topic, concurrency=1)
 async def tally(stream):
     manual = stream.noack()
     async for event in manual.events():
-        try:
-            tally_message(event.message)
-        except ValidationError as error:
-            await dead_letter(event.message, error)
-        await manual.ack(event)
+        with progress.handling():
+            try:
+                tally_message(event.message)
+            except ValidationError as error:
+                await dead_letter(event.message, error)
+            await manual.ack(event)

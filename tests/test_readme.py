@@ -1,0 +1,37 @@
+"""The README's consumer example runs against the broker and sees the tally rows."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_consumer_example() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    return next(b for b in blocks if "AIOKafkaConsumer" in b)
+
+
+def test_readme_consumer_example_prints_the_rows(pipeline, seed_documents, tmp_path):
+    pipeline.start_worker()
+    pipeline.replay(seed_documents)
+    pipeline.wait(len(seed_documents))
+    rows = pipeline.tally()
+    code = readme_consumer_example().replace('"protest.tally"', repr(pipeline.settings.topics.tally))
+    script = tmp_path / "consumer.py"
+    script.write_text(code)
+    out = tmp_path / "out.txt"
+    with out.open("w") as sink:
+        consumer = subprocess.Popen([sys.executable, str(script)], env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": pipeline.bootstrap},
+                                    stdout=sink, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(out.read_text().splitlines()) < len(rows):
+            time.sleep(0.5)
+        consumer.send_signal(signal.SIGINT)
+        consumer.wait(20)
+    printed = {line.rsplit(" ", 3)[0] for line in out.read_text().splitlines() if "/" in line}
+    assert printed == set(rows)

@@ -1,0 +1,38 @@
+from worker.text.clean import clean, normalise, split_sentences
+
+
+def test_nbsp_control_and_direction_marks_are_normalised():
+    assert normalise("according to\xa0The Jerusalem Post\u200f\x07") == "according to The Jerusalem Post "
+
+
+def test_boilerplate_urls_and_repeated_lines_are_dropped():
+    page = "\n".join([
+        "ladbible logo",
+        "Police detain hundreds",
+        "Police detain hundreds",
+        "Click 'OK' then 'Allow' to enable notifications",
+        "JUST IN:\xa0Something else entirely",
+        "Crowds gathered https://twitter.com/x/status/1352877638679990272?s=21 in the square.",
+        "Alamy",
+        "Featured Image Credit: Alamy",
+        "Topics: World News",
+        "  \u2022 Related link bullet",
+        "Source: Read Full Article",
+    ])
+    cleaned = clean(page)
+    assert cleaned.title == "Police detain hundreds"
+    assert cleaned.lines == ("Police detain hundreds", "Crowds gathered in the square.")
+
+
+def test_sentences_keep_abbreviations_and_decimals_whole():
+    line = "Police detained 1.3 thousand people in St. Petersburg on Jan. 23. OVD-Info said so. Mr. Ivanov agreed!"
+    assert split_sentences(line) == [
+        "Police detained 1.3 thousand people in St. Petersburg on Jan. 23.",
+        "OVD-Info said so.",
+        "Mr. Ivanov agreed!",
+    ]
+
+
+def test_empty_and_boilerplate_only_pages_give_no_title():
+    assert clean("").title is None
+    assert clean("Alamy\nTopics: News\n").lines == ()

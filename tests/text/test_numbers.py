@@ -1,0 +1,49 @@
+import pytest
+
+from worker.text.numbers import VAGUE_LOWER_BOUNDS, find_figures
+
+
+def only(sentence):
+    figures = find_figures(sentence)
+    assert len(figures) == 1, figures
+    return figures[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "upper", "qualifier", "text"),
+    [
+        ("police detained 1,474 people", 1474, None, "exact", "1,474"),
+        ("At least 70 000 people", 70000, None, "at_least", "At least 70 000"),
+        ("over 4,000 arrests", 4000, None, "more_than", "over 4,000"),
+        ("three people were held", 3, None, "exact", "three"),
+        ("at least a dozen arrests", 12, None, "at_least", "at least a dozen"),
+        ("a dozen arrests", 12, None, "about", "a dozen"),
+        ("some 1.3 thousand detainees", 1300, None, "about", "some 1.3 thousand"),
+        ("a pool of 25 million", 25_000_000, None, "exact", "25 million"),
+        ("hundreds of arrests", 200, None, "vague", "hundreds"),
+        ("several hundred detained", 300, None, "vague", "several hundred"),
+        ("tens of thousands marched", 20000, None, "vague", "tens of thousands"),
+        ("up to 500 people", 500, 500, "up_to", "up to 500"),
+        ("between 100 and 150 people were detained", 100, 150, "about", "between 100 and 150"),
+        ("twenty-five detentions", 25, None, "exact", "twenty-five"),
+        ("past 4,000.", 4000, None, "more_than", "past 4,000"),
+        ("nearly 5,000 people", 5000, None, "about", "nearly 5,000"),
+    ],
+)
+def test_figures_parse_with_their_qualifier(sentence, count, upper, qualifier, text):
+    figure = only(sentence)
+    assert (figure.count, figure.upper, figure.qualifier, figure.text) == (count, upper, qualifier, text)
+
+
+def test_vague_table_follows_the_crowd_counting_convention():
+    assert VAGUE_LOWER_BOUNDS["dozens"] == 24
+    assert VAGUE_LOWER_BOUNDS["scores"] == 40
+    assert VAGUE_LOWER_BOUNDS["hundreds"] == 200
+    assert VAGUE_LOWER_BOUNDS["several hundred"] == 300
+    assert VAGUE_LOWER_BOUNDS["thousands"] == 2000
+    assert VAGUE_LOWER_BOUNDS["tens of thousands"] == 20000
+
+
+@pytest.mark.parametrize("sentence", ["it was -50 centigrade", "worth $1.36 billion", "at 7pm", "A 48-year-old man"])
+def test_signed_money_and_glued_numbers_are_not_bare_figures(sentence):
+    assert all(f.text not in {"50", "1.36 billion", "7"} for f in find_figures(sentence))
