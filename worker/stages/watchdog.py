@@ -12,11 +12,12 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 
 from worker.app import app, settings
 from worker.logs import log
+from worker.tally_topic import committed_offsets
 
 STALL_CHECK_SECONDS = 5.0
 
@@ -45,19 +46,13 @@ _last_seen: dict[str, int] = {}
 async def source_lag() -> dict[str, int]:
     """Uncommitted records per assigned source partition, from the broker's committed offsets."""
     sources = {settings.topics.raw, settings.topics.reports, settings.topics.evidence}
-    assigned = [tp for tp in app.consumer.assignment() if tp.topic in sources]
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
-    await admin.start()
-    try:
-        committed = await admin.list_consumer_group_offsets(settings.app_id)
-    finally:
-        await admin.close()
+    assigned = [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic in sources]
+    committed = await committed_offsets(settings.bootstrap_servers, settings.app_id, assigned)
     lag = {}
     for tp in assigned:
         highwater = app.consumer.highwater(tp)
-        offset = committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
-        if highwater is not None and highwater > offset:
-            lag[f"{tp.topic}[{tp.partition}]"] = highwater - offset
+        if highwater is not None and highwater > committed[tp]:
+            lag[f"{tp.topic}[{tp.partition}]"] = highwater - committed[tp]
     return lag
 
 

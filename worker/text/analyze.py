@@ -21,6 +21,12 @@ _PROTEST_CUE = re.compile(
     r"(?:out|turned\s+out)\s+(?:protesting|in\s+force)|demonstrators?|rally-goers|marchers)\b",
     re.IGNORECASE,
 )
+# The document is about street protests (an arrest alone, of a journalist or a spy, is not).
+_ABOUT_PROTESTS = re.compile(
+    r"\b(?:protest\w*|rall(?:y|ies|ied|ying)|demonstrat\w*|(?-i:march(?:ed|ing|ers|es)?)|picket\w*|crowds?|chant\w*|"
+    r"(?:took|take|taking|hit)\s+(?:to\s+)?the\s+streets|vigils?|no\s+to\s+war|dissenters?|marchers)\b",
+    re.IGNORECASE,
+)
 # Live-blog captions: "This is Barnaul (videos via Telegram)", "Ufa, population 1 million."
 _CAPTION = re.compile(r"^(?:This\s+is\s+|Here\s+is\s+|Now\s+in\s+|Meanwhile\s+in\s+)?$")
 
@@ -28,11 +34,13 @@ _CAPTION = re.compile(r"^(?:This\s+is\s+|Here\s+is\s+|Now\s+in\s+|Meanwhile\s+in
 def analyze(text: str, doc_id: str) -> Report:
     """Read one archived page: clean it, classify its wave, extract detention claims and protest cities."""
     cleaned = clean(text)
-    sentences = [s for line in cleaned.lines for s in split_sentences(line)]
+    lines = [split_sentences(line) for line in cleaned.lines]
+    sentences = [sentence for line in lines for sentence in line]
+    headline_sentences = len(lines[0]) if cleaned.title else 0
     places = gazetteer()
     reading = wave_classifier().classify(cleaned.text)
-    claims = extract_claims(sentences, places, find_source)
-    cities = protest_cities(cleaned.lines, places)
+    claims = extract_claims(sentences, places, find_source, headline_sentences)
+    cities = protest_cities(lines, places)
     for claim in claims:
         if claim.place != NATIONWIDE:
             cities.setdefault(claim.place, Place(name=claim.place, country=claim.country or "RU"))
@@ -48,20 +56,23 @@ def analyze(text: str, doc_id: str) -> Report:
     )
 
 
-def protest_cities(lines: tuple[str, ...], places: Gazetteer) -> dict[str, Place]:
+def protest_cities(lines: list[list[str]], places: Gazetteer) -> dict[str, Place]:
     """Cities where the text reports protests: named in a sentence about protests, or a live-blog caption."""
-    about_protests = any(_PROTEST_CUE.search(line) for line in lines)
+    about_protests = any(_ABOUT_PROTESTS.search(sentence) for line in lines for sentence in line)
     found: dict[str, Place] = {}
     if not about_protests:
         return found
     for line in lines:
-        for position, sentence in enumerate(split_sentences(line)):
+        for position, sentence in enumerate(line):
+            about_protest = bool(_PROTEST_CUE.search(sentence))
+            if not (about_protest or position == 0):
+                continue
             sites = places.find_sites(sentence)
             if not sites:
                 continue
-            if _PROTEST_CUE.search(sentence):
+            if about_protest:
                 for site in sites:
                     found.setdefault(site.place.name, site.place)
-            elif position == 0 and _CAPTION.match(sentence[: sites[0].start]):
+            elif _CAPTION.match(sentence[: sites[0].start]):
                 found.setdefault(sites[0].place.name, sites[0].place)
     return found

@@ -10,44 +10,50 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Non-breaking and other exotic spaces become plain spaces; zero-width and direction marks go.
-_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": " - "})
+# One pass over the odd characters: non-breaking and other exotic spaces become plain spaces, zero-width and
+# direction marks go, control characters become spaces, typographic quotes and dashes become plain ones.
+_REPLACEMENTS = {
+    **{chr(c): " " for c in [0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x09, 0x0C, 0x0B]},
+    **{chr(c): "" for c in [0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                            *range(0x2066, 0x206A), 0xFEFF]},
+    **{chr(c): " " for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]},
+    "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": " - ", "\r": "\n",
+}
+_ODD = re.compile("[" + "".join(re.escape(c) for c in _REPLACEMENTS) + "]")
 _URL = re.compile(r"(?:https?://|www\.|\bt\.me/|\bpic\.twitter\.com/)\S*", re.IGNORECASE)
 _MULTISPACE = re.compile(r" {2,}")
 
 # Lines that belong to the page, not the article: sign-up prompts, credits, related links, footers.
-_BOILERPLATE = re.compile(
-    r"""^(?:
-        .{0,40}\blogo$
-      | to\ make\ sure\ you\ never\ miss\ out\b.*
-      | click\ '?ok'?\ then\b.*
-      | we\ use\ your\ sign-up\b.*
-      | source:\ read\ full\ article.*
-      | (?:read\ more|just\ in|poll|related|more|watch|listen|see\ also|latest|breaking|also\ read|comment)\s*:.*
-      | .*\[(?:video|poll|comment|pictures|photos|live|gallery|analysis|opinion)\]$
-      | featured\ image\ credit.*
-      | (?:image|photo|picture|video)\s*(?:credit|source)?s?\s*:.*
-      | topics?:.*
-      | tags?:.*
-      | alamy | getty(?:\ images)? | reuters | ap | afp | pa | epa | twitter | shutterstock | advertisement
-      | .*\b(?:alamy|getty\ images|shutterstock)(?:\ stock\ photo)?$
-      | tip:\ mention\ @\w+.*
-      | latest\ threads\ unrolled.*
-      | you\ can\ follow\ @\w+.*
-      | by\ continuing\ to\ use\ the\ site\b.*
-      | .*\bcookie\ policy\b.*
-      | .*\bsign\ up\ (?:to|for)\ (?:one\ of\ )?our\ newsletters?\b.*
-      | to\ stay\ up\ to\ date\b.*
-      | if\ you\ would\ like\ to\ donate\b.*
-      | .*\bclick\ here\b.*
-      | share\ (?:this|on)\b.{0,40}
-      | (?:follow|subscribe)\b.{0,60}
-      | (?:[•·▪►]|\*\ ).*
-    )$""",
+_BOILERPLATE_START = re.compile(
+    r"""(?:
+        to\ make\ sure\ you\ never\ miss\ out\b
+      | click\ '?ok'?\ then\b
+      | we\ use\ your\ sign-up\b
+      | source:\ read\ full\ article
+      | (?:read\ more|just\ in|poll|related|more|watch|listen|see\ also|latest|breaking|also\ read|comment)\s*:
+      | featured\ image\ credit
+      | (?:image|photo|picture|video)\s*(?:credit|source)?s?\s*:
+      | topics?:
+      | tags?:
+      | (?:alamy|getty(?:\ images)?|reuters|ap|afp|pa|epa|twitter|shutterstock|advertisement)$
+      | tip:\ mention\ @\w+
+      | latest\ threads\ unrolled
+      | you\ can\ follow\ @\w+
+      | by\ continuing\ to\ use\ the\ site\b
+      | to\ stay\ up\ to\ date\b
+      | if\ you\ would\ like\ to\ donate\b
+      | share\ (?:this|on)\b.{0,40}$
+      | (?:follow|subscribe)\b.{0,60}$
+      | [•·▪►]
+      | \*\ 
+    )""",
     re.IGNORECASE | re.VERBOSE,
+)
+_BOILERPLATE_ANYWHERE = re.compile(
+    r"\bcookie policy\b|\bclick here\b|\bsign up (?:to|for) (?:one of )?our newsletters?\b|"
+    r"\[(?:video|poll|comment|pictures|photos|live|gallery|analysis|opinion)\]$|"
+    r"\b(?:alamy|getty images|shutterstock)(?: stock photo)?$|^.{0,40}\blogo$",
+    re.IGNORECASE,
 )
 
 # A sentence ends at . ! ? (and a closing quote) before a capital, quote or digit, unless the
@@ -73,24 +79,28 @@ class CleanText:
 
 def normalise(text: str) -> str:
     """Unicode NFC, plain spaces and quotes, no invisible or control characters."""
-    text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", text)
-    text = _INVISIBLE.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub(" ", text)
-    return text.translate(_QUOTES)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _ODD.sub(lambda m: _REPLACEMENTS[m.group()], text.replace("\r\n", "\n"))
+
+
+_ANYWHERE_HINTS = ("cookie", "click here", "sign up", "[", "alamy", "getty", "shutterstock", "logo")
 
 
 def is_boilerplate(line: str) -> bool:
-    return bool(_BOILERPLATE.match(line))
+    if _BOILERPLATE_START.match(line):
+        return True
+    lowered = line.lower()
+    # Substring tests first: the regex runs only on the few lines that can match it.
+    return any(hint in lowered for hint in _ANYWHERE_HINTS) and bool(_BOILERPLATE_ANYWHERE.search(line))
 
 
 def clean(text: str) -> CleanText:
     """Normalise, drop URLs, boilerplate lines and repeated lines; the first line left is the title."""
     seen: set[str] = set()
     lines: list[str] = []
-    for raw_line in normalise(text).split("\n"):
-        line = _MULTISPACE.sub(" ", _URL.sub("", raw_line)).strip()
+    for raw_line in _URL.sub("", normalise(text)).split("\n"):
+        line = (_MULTISPACE.sub(" ", raw_line) if "  " in raw_line else raw_line).strip()
         if not line or is_boilerplate(line):
             continue
         fingerprint = line.casefold()
@@ -102,8 +112,29 @@ def clean(text: str) -> CleanText:
     return CleanText(title=title, lines=tuple(lines))
 
 
+#: Longer runs without a sentence end are cut at a space: news sentences are far shorter, and bounded
+#: sentences keep the per-figure pattern work linear in the size of the input.
+MAX_SENTENCE = 1000
+
+
+def _bounded(sentence: str) -> list[str]:
+    pieces = []
+    while len(sentence) > MAX_SENTENCE:
+        cut = sentence.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:]
+    if sentence.strip():
+        pieces.append(sentence.strip())
+    return pieces
+
+
 def split_sentences(line: str) -> list[str]:
     """Split one line into sentences, keeping 'St. Petersburg', 'Jan. 23' and '1.3' whole."""
+    return [piece for sentence in _split(line) for piece in _bounded(sentence)]
+
+
+def _split(line: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for boundary in _SENTENCE_END.finditer(line):

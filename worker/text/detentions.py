@@ -12,29 +12,30 @@ from dataclasses import dataclass
 
 from schemas import NATIONWIDE, DetentionClaim, Place, Scope
 from worker.text.numbers import Figure, find_figures
-from worker.text.places import Gazetteer
+from worker.text.places import CityMention, Gazetteer
 
-_DETAIN_PARTICIPLE = r"(?:detained|arrested|apprehended|rounded\s+up|taken\s+into\s+custody|held\s+(?:by\s+police|in\s+custody)|taken\s+away\s+by\s+police|in\s+custody|behind\s+bars\s+overnight)"
+_DETAIN_PARTICIPLE = r"(?:detained|arrested|apprehended|rounded\s+up|taken\s+into\s+custody|held(?!\s+(?:a|an|the|rallies|protests|talks|meetings|placards|signs|banners|posters|up|out|back|for)\b)|taken\s+away\s+by\s+police|in\s+custody|behind\s+bars\s+overnight)"
 _DETAIN_NOUN = r"(?:arrests|detentions|detainees|arrested|detained)"
 _PEOPLE = (
     r"(?:people|persons|protesters|protestors|demonstrators|activists|participants|residents|citizens|students|"
     r"journalists|russians|men|women|individuals|others|children|minors|pensioners|supporters|opponents|critics|"
     r"muscovites|marchers|picketers|rally-goers|believers|reporters|lawyers|teenagers|youths|"
-    r"of\s+them|of\s+whom|of\s+those|more)"
+    r"of\s+them|of\s+whom|more)"
 )
 _MODIFIER = r"(?:[a-z]+-[a-z]+|peaceful|anti-war|young|russian|belarusian|ukrainian|local|other|more|further|new|additional|opposition|navalny|pro-navalny|alleged|reported|total|more\s+than|people's)"
-_AUXILIARY = r"(?:(?:were|was|are|is|have|has|had|been|being|be|got|get|reportedly|also|already|now|so\s+far|then|later|subsequently|reported|said\s+to\s+have|thought\s+to\s+have|believed\s+to\s+have)\s+)*"
+_AUXILIARY = r"(?:(?:were|was|are|is|have|has|had|been|being|be|got|get|may|might|could|would|will|reportedly|also|already|now|so\s+far|then|later|subsequently|reported|said\s+to\s+have|thought\s+to\s+have|believed\s+to\s+have)\s+)*"
 
 # "1,474 people were detained", "dozens of protesters have been arrested", "1,300 arrests", "12 detained"
 _FIGURE_THEN_DETENTION = re.compile(
     rf"^\s*(?:of\s+)?(?:{_MODIFIER}\s+){{0,3}}(?:{_PEOPLE}\s+)?(?:{_MODIFIER}\s+){{0,2}}"
-    rf"(?:{_DETAIN_NOUN}\b|(?:,\s*)?{_AUXILIARY}{_DETAIN_PARTICIPLE}\b|(?:who|that)\s+{_AUXILIARY}{_DETAIN_PARTICIPLE}\b)",
+    rf"(?:{_DETAIN_NOUN}\b|{_AUXILIARY}{_DETAIN_PARTICIPLE}\b|(?:who|that)\s+{_AUXILIARY}{_DETAIN_PARTICIPLE}\b)",
     re.IGNORECASE,
 )
 # "police detained 1,474", "Russia detains N at protests", "arresting at least 300"
 _DETENTION_VERB_THEN_FIGURE = re.compile(
-    r"\b(?:detain(?:s|ed|ing)?|arrest(?:s|ed|ing)?|apprehend(?:s|ed|ing)?|round(?:s|ed|ing)?\s+up|jail(?:s|ed)?\s+overnight)"
-    r"\s+(?:(?:a\s+total\s+of|an?\s+additional|another|a\s+further|some\s+of\s+the|the)\s+)?$",
+    r"\b(?:detain(?:s|ed|ing)?|arrest(?:s|ed|ing)?|apprehend(?:s|ed|ing)?|round(?:s|ed|ing)?\s+up|jail(?:s|ed)?\s+overnight|"
+    r"(?:haul(?:s|ed|ing)?|carr(?:y|ies|ied|ying)|drag(?:s|ged|ging)?|t(?:ake|akes|ook|aking))\s+away)"
+    r"\s+(?:(?:a\s+total\s+of|an?\s+additional|another|a\s+further|some\s+of\s+the|the)\s+)?['\"]?$",
     re.IGNORECASE,
 )
 # "the number of detainees rose to N", "arrests climbed past N", "the total number of arrests since Thursday past N"
@@ -48,10 +49,17 @@ _TALLY_VERB = re.compile(
     r"approached|totalled|totaled|totals|numbered|numbers|takes|took|bringing|brings|brought|is|was|were|are|at|to|of)\b",
     re.IGNORECASE,
 )
+_DETENTION_CUE = re.compile(
+    r"\b(?:detain|detention|arrest|apprehend|held|custody|round|haul|carr|drag|t[ao]o?k|jail)", re.IGNORECASE
+)
+_CITY_TALLY = re.compile(r"[A-Z][\w'-]+\s*\($")
+_DETENTION_WORD = re.compile(r"\b(?:detain\w*|detention\w*|arrest\w*)", re.IGNORECASE)
 _TALLY_QUALIFIER = re.compile(r"^(?:past|exceeded|exceeding|surpassed|topped|passed)\b", re.IGNORECASE)
 # "... and 200 in St Petersburg", "including 800 in Moscow", "while scores more reported in Yekaterinburg"
 _COORDINATED = re.compile(r"(?:,|;|\band\b|\bwhile\b|\bwhereas\b|\bwith\b|\bincluding\b|\bof\s+(?:them|whom)\b|\bplus\b)\s*$", re.IGNORECASE)
-_COORDINATED_TAIL = re.compile(r"^\s*(?:more\b|(?:people\s+|others\s+)?(?:were\s+)?(?:reported\s+)?(?:in|at)\s+)", re.IGNORECASE)
+_COORDINATED_TAIL = re.compile(
+    r"^\s*(?:more\b|(?:people\s+|others\s+)?(?:(?:were|was)\s+)?(?:(?:reported|held|detained|arrested)\s+)?(?:in|at)\s+)", re.IGNORECASE
+)
 
 # What a figure measures when it is not people: never a detention count.
 _UNIT_AFTER = re.compile(
@@ -70,13 +78,18 @@ _NATIONWIDE_MARKERS = re.compile(
     r"country-wide|countrywide|Russia-wide|in\s+total|in\s+all|overall)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"(?:,\s*(?:while|whereas|but|and)\b|;|\bwhile\b|\bwhereas\b|\bbut\b|:)", re.IGNORECASE)
-_SITE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|across|from)\s+(?:the\s+)?(?:(?:city|town|centre|center)\s+of\s+)?(?:[A-Z][\w'-]*\s+)?$")
+_CLAUSE_BREAK = re.compile(r"(?:,\s*(?:while|whereas|but|and|which|who)\b|;|\bwhile\b|\bwhereas\b|\bbut\b|:)", re.IGNORECASE)
+_SITE_PREPOSITION = re.compile(
+    r"\b(?:in|at|near|outside|across|from)\s+(?:the\s+)?(?:(?:central|downtown|northern|southern|eastern|western|"
+    r"(?:[A-Z][\w'-]*\s+)?(?:city|town|centre|center|capital|port)\s+of)\s+)?(?:[A-Z][\w'-]*\s+)?$"
+)
 
+_LEADING_LOCATIVE = re.compile(r"^\s*(?:[\w:.-]+\s+-\s+)?(?:In|At|Outside|Near)\s+(?:the\s+)?(?:(?:[A-Z]\w+\s+)?city\s+of\s+)?$")
 _SITE_LIST = re.compile(r"^\s*(?:,\s*|,?\s*and\s+|,?\s*or\s+|\s+as\s+well\s+as\s+)(?:in\s+)?$")
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s)?"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_DATES = re.compile(rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|(?:19|20)\d\d)\b")
 _DAY_MARKERS = re.compile(
     rf"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night|(?:on|by|late\s+on|early\s+on|during)\s+{_WEEKDAY}"
     rf"|{_WEEKDAY}'s\s+(?:protests?|rall(?:y|ies)|demonstrations?)|(?:on|by)\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})|on\s+the\s+day)\b",
@@ -105,31 +118,38 @@ class _Candidate:
     places: tuple[Place, ...]
 
 
+CONTEXT = 120
+
+
 def is_detention_figure(sentence: str, figure: Figure, earlier_claims: list[Figure]) -> bool:
     """Does the sentence tie this figure to people being detained or arrested?"""
-    after = sentence[figure.end:]
-    before = sentence[: figure.start]
+    # Local context only: every form below fits in a few words around the figure, and bounded windows keep
+    # the work per figure constant however long the sentence.
+    after = sentence[figure.end: figure.end + CONTEXT]
+    before = sentence[max(0, figure.start - CONTEXT): figure.start]
     if _UNIT_AFTER.match(after):
         return False
     if re.match(r"^(?:19|20)\d\d$", figure.text.strip()) and figure.qualifier == "exact":
         return False  # a year
     if _FIGURE_THEN_DETENTION.match(after):
         return True
+    if _CITY_TALLY.search(before) and after.startswith(")") and _DETENTION_WORD.search(sentence):
+        return True  # "Detentions were also reported in Voronezh (31), Tyumen (14) and Izhevsk (9)."
     if _DETENTION_VERB_THEN_FIGURE.search(before):
         return True
-    if earlier_claims and _COORDINATED.search(sentence[earlier_claims[-1].end: figure.start]) and _COORDINATED_TAIL.match(after):
+    if earlier_claims and _COORDINATED.search(sentence[max(earlier_claims[-1].end, figure.start - CONTEXT): figure.start]) and _COORDINATED_TAIL.match(after):
         return True
     return _is_tally_figure(before, figure)
 
 
 def _is_tally_figure(before: str, figure: Figure) -> bool:
     """'The number of detainees rose to N', 'total number of arrests since Thursday past N'."""
-    window = before[-90:]
+    window = before
     nouns = list(_DETENTION_NOUN_PHRASE.finditer(window))
     if not nouns:
         return False
     between = window[nouns[-1].end():]
-    if re.search(r"\d", between) or re.search(r"[.;!?]", between):
+    if re.search(r"\d", _DATES.sub(" ", between)) or re.search(r"[.;!?]", between):
         return False
     if _TALLY_QUALIFIER.match(figure.text):
         return True
@@ -138,29 +158,29 @@ def _is_tally_figure(before: str, figure: Figure) -> bool:
     )
 
 
-def _places_for(sentence: str, figure: Figure, previous_end: int, next_start: int, gazetteer: Gazetteer) -> tuple[Place, ...]:
-    """The cities a figure belongs to: named after it in its clause, else before it since the last figure."""
-    sites = gazetteer.find_sites(sentence)
-    after_end = next_start
-    clause_break = _CLAUSE_BREAK.search(sentence, figure.end, next_start)
-    if clause_break:
-        after_end = clause_break.start()
+def _places_for(sentence: str, figure: Figure, previous_end: int, next_start: int, sites: list[CityMention]) -> tuple[Place, ...]:
+    """The cities a figure belongs to: named after it in its clause, else 'nationwide' when the clause says so,
+    else named before it in its clause (since the previous figure)."""
+    clause_break = _CLAUSE_BREAK.search(sentence, figure.end)
+    clause_end = clause_break.start() if clause_break else len(sentence)
     after: list[Place] = []
     previous_site_end = None
-    for mention in (m for m in sites if figure.end <= m.start < after_end):
+    for mention in (m for m in sites if figure.end <= m.start < min(next_start, clause_end)):
         if (previous_site_end is not None and _SITE_LIST.match(sentence[previous_site_end: mention.start])) or (
             not after and _SITE_PREPOSITION.search(sentence[figure.end: mention.start])
         ):
             after.append(mention.place)
             previous_site_end = mention.end
-    if _NATIONWIDE_MARKERS.search(sentence[figure.end: after_end]):
-        return ()
     if after:
         return tuple(dict.fromkeys(after))
-    before_text = sentence[previous_end: figure.start]
-    if _NATIONWIDE_MARKERS.search(before_text):
+    breaks_before = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, previous_end, figure.start)]
+    clause_start = max([previous_end, *breaks_before])
+    if _NATIONWIDE_MARKERS.search(sentence[figure.end: clause_end]) or _NATIONWIDE_MARKERS.search(sentence[clause_start: figure.start]):
         return ()
-    before = [m.place for m in sites if previous_end <= m.start and m.end <= figure.start]
+    before = [m.place for m in sites if clause_start <= m.start and m.end <= figure.start]
+    if not before:
+        # "In Yakutsk, dozens of women danced ..., and police detained 16 of them": a sentence-initial place scopes it all.
+        before = [m.place for m in sites if m.end <= figure.start and _LEADING_LOCATIVE.match(sentence[: m.start])]
     return tuple(dict.fromkeys(before))
 
 
@@ -175,26 +195,43 @@ def scope_of(sentence: str) -> Scope | None:
     return None
 
 
-def extract_claims(sentences: list[str], gazetteer: Gazetteer, find_source) -> list[DetentionClaim]:
-    """All distinct detention claims of a document, in order of first mention."""
+def extract_claims(sentences: list[str], gazetteer: Gazetteer, find_source, headline_sentences: int = 0) -> list[DetentionClaim]:
+    """All distinct detention claims of a document, in order of first mention.
+
+    The first `headline_sentences` are the headline: a vague headline figure ("Hundreds detained") that the
+    body states more precisely (a figure at least as large) is the same news, not a claim of its own."""
     candidates: list[_Candidate] = []
+    seen: set[str] = set()
     for index, text in enumerate(sentences):
+        if text in seen or not _DETENTION_CUE.search(text):
+            continue  # a repeated sentence restates its claims; every form below needs a word for detaining
+        seen.add(text)
         figures = find_figures(text)
         accepted: list[Figure] = []
+        sites = gazetteer.find_sites(text) if figures else []
         for position, figure in enumerate(figures):
             if not is_detention_figure(text, figure, accepted):
                 continue
             previous_end = accepted[-1].end if accepted else 0
             next_start = figures[position + 1].start if position + 1 < len(figures) else len(text)
-            places = _places_for(text, figure, previous_end, next_start, gazetteer)
+            places = _places_for(text, figure, previous_end, next_start, sites)
             accepted.append(figure)
             candidates.append(_Candidate(figure, Sentence(text, index), places))
+    precise = [c.figure.count for c in candidates if c.figure.qualifier != "vague" and c.sentence.index >= headline_sentences]
+    candidates = [
+        c for c in candidates
+        if not (c.sentence.index < headline_sentences and c.figure.qualifier == "vague" and any(p >= c.figure.count for p in precise))
+    ]
     document_day = _is_day_document(sentences, candidates)
     claims: list[DetentionClaim] = []
+    scopes: dict[int, Scope] = {}
+    sources: dict[int, str | None] = {}
     for candidate in candidates:
         sentence = candidate.sentence
-        scope = scope_of(sentence.text) or ("day" if document_day else "unknown")
-        source = find_source(sentences, sentence.index)
+        if sentence.index not in scopes:
+            scopes[sentence.index] = scope_of(sentence.text) or ("day" if document_day else "unknown")
+            sources[sentence.index] = find_source(sentences, sentence.index)
+        scope, source = scopes[sentence.index], sources[sentence.index]
         figure = candidate.figure
         shared = len(candidate.places) > 1
         for place in candidate.places or (None,):
@@ -216,7 +253,7 @@ def extract_claims(sentences: list[str], gazetteer: Gazetteer, find_source) -> l
 
 def _is_day_document(sentences: list[str], candidates: list[_Candidate]) -> bool:
     """A document that dates one of its figures to a day, or that is live coverage of one day."""
-    if any(scope_of(c.sentence.text) == "day" for c in candidates):
+    if any(scope_of(text) == "day" for text in {c.sentence.text for c in candidates}):
         return True
     return sum(len(_LIVE_DAY.findall(s)) for s in sentences) >= 2
 

@@ -40,7 +40,7 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_
 QUALIFIER_WORDS: dict[str, Qualifier] = {
     "more than": "more_than", "over": "more_than", "upwards of": "more_than", "in excess of": "more_than",
     "past": "more_than", "exceeded": "more_than", "exceeding": "more_than", "surpassed": "more_than",
-    "topped": "more_than", "above": "more_than", "well over": "more_than", "well above": "more_than",
+    "topped": "more_than", "passed": "more_than", "crossed": "more_than", "above": "more_than", "well over": "more_than", "well above": "more_than",
     "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least", "not less than": "at_least",
     "a minimum of": "at_least",
     "about": "about", "around": "about", "some": "about", "roughly": "about", "approximately": "about",
@@ -55,7 +55,7 @@ _WORD_NUMBER = (
     r"|eighteen|nineteen|a\s+dozen|a\s+hundred|a\s+thousand|one\s+hundred|one\s+thousand)"
     r"(?:\s+(?:hundred|thousand|million))?"
 )
-_DIGITS = r"\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?:\.\d+)?"  # a class: VERBOSE would drop a bare space
+_DIGITS = r"\d{1,3}(?:[, ]\d{3}){1,4}(?!\d)|\d{1,12}(?:\.\d{1,6})?"  # a class: VERBOSE would drop a bare space
 _VAGUE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in VAGUE_LOWER_BOUNDS), key=len, reverse=True))
 _QUALIFIER = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in QUALIFIER_WORDS), key=len, reverse=True))
 
