@@ -1,0 +1,70 @@
+"""Bad input on feed.raw: a clear dead-letter record each, the worker keeps running, the counts add up."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from schemas import DeadLetter
+from worker.tally_topic import count_records
+
+BAD_RECORDS = [
+    (b"bad-utf8", b"\xff\xfe not utf-8 \xc3\x28", "UnicodeDecodeError"),
+    (b"not-json", b"this is not json", "JSONDecodeError"),
+    (b"no-id", json.dumps({"text": "Police detained 5 people.", "sequence": 0, "published_at": "2022-02-24T10:00:00Z"}).encode(),
+     "ValidationError"),
+    (b"other-key", json.dumps({"doc_id": "real-id", "text": "x", "sequence": 1, "published_at": "2022-02-24T10:00:00Z"}).encode(),
+     "KeyMismatch"),
+]
+
+
+async def publish(bootstrap: str, topic: str, records) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for key, value, _ in records:
+            await producer.send_and_wait(topic, key=key, value=value)
+    finally:
+        await producer.stop()
+
+
+async def read_all(bootstrap: str, topic: str, expected: int) -> list:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
+    await consumer.start()
+    records = []
+    try:
+        for _ in range(60):
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+            if len(records) >= expected:
+                break
+    finally:
+        await consumer.stop()
+    return records
+
+
+def test_bad_records_are_dead_lettered_and_good_ones_still_reported(pipeline, seed_documents):
+    topics = pipeline.settings.topics
+    worker = pipeline.start_worker()
+    asyncio.run(publish(pipeline.bootstrap, topics.raw, BAD_RECORDS))
+    pipeline.replay(seed_documents)
+    total = len(BAD_RECORDS) + len(seed_documents)
+    pipeline.wait(total)
+    assert worker.process.poll() is None, "the worker keeps running"
+
+    reported = asyncio.run(count_records(pipeline.bootstrap, topics.reports))
+    dead = asyncio.run(count_records(pipeline.bootstrap, topics.dead_letter))
+    assert (reported, dead) == (len(seed_documents), len(BAD_RECORDS))
+    assert reported + dead == asyncio.run(count_records(pipeline.bootstrap, topics.raw)), "in = processed + dead-lettered"
+
+    letters = [DeadLetter.model_validate_json(r.value) for r in asyncio.run(read_all(pipeline.bootstrap, topics.dead_letter, dead))]
+    by_key = {base64.b64decode(letter.key_b64): letter for letter in letters}
+    for key, value, error_class in BAD_RECORDS:
+        letter = by_key[key]
+        assert letter.error_class == error_class
+        assert base64.b64decode(letter.value_b64) == value, "the original bytes are kept"
+        assert letter.topic == topics.raw and letter.offset >= 0 and letter.error_message
+    assert worker.log_path.read_text().count("\"dead_lettered\"") == len(BAD_RECORDS), "one log line each"
