@@ -1,3 +1,3 @@
-from worker.app import main
+from worker.cli import main
 
 main()

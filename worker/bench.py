@@ -2,6 +2,7 @@
 
     python -m worker.bench analyze [--repeat 200] [--runs 5]   # median ms per article over the archive repeated
     python -m worker.bench adversarial [--size 1000000]         # seconds per MB of adversarial text
+    python -m worker.bench restart [--kills 3]                  # seconds until a SIGKILLed worker's successor reports
     python -m worker.bench devset [tests/text/devset]          # wave accuracy, detention recall/precision, city F1
 """
 
@@ -57,6 +58,48 @@ def bench_adversarial(size: int, runs: int) -> None:
             analyze(text, name)
             seconds.append(time.perf_counter() - started)
         print(f"{name:>12}: {size / 1e6:.1f} MB in median {statistics.median(seconds):.3f} s ({runs} runs)")
+
+
+def bench_restart(kills: int) -> None:
+    """Seconds from starting a worker after a SIGKILL until it reports again, on the embedded Apache Kafka."""
+    import asyncio
+    import dataclasses
+    import signal
+    import tempfile
+
+    from worker.broker import EmbeddedKafka
+    from worker.feed import ArchivedDocument, replay
+    from worker.settings import Settings
+    from worker.tally_topic import count_records, wait_until_processed
+    from worker.topics import ensure_topics
+    from worker.worker_process import WorkerProcess
+
+    documents = read_archive(ROOT / "seeds")
+    with EmbeddedKafka() as broker, tempfile.TemporaryDirectory() as workdir:
+        settings = dataclasses.replace(Settings.from_env(), bootstrap_servers=broker.bootstrap_servers, app_id="bench-restart")
+        asyncio.run(ensure_topics(settings))
+        env = {"PROTEST_TALLY_APP_ID": settings.app_id}
+        worker = WorkerProcess(broker.bootstrap_servers, Path(workdir) / "w", Path(workdir) / "w.log", env)
+        worker.start()
+        asyncio.run(replay(broker.bootstrap_servers, settings.topics.raw, documents))
+        asyncio.run(wait_until_processed(broker.bootstrap_servers, settings.topics, settings.app_id, len(documents)))
+        seconds = []
+        for kill in range(kills):
+            worker.stop(signal.SIGKILL)
+            fresh = [ArchivedDocument(f"{d.doc_id}-r{kill}", d.text) for d in documents]
+            before = asyncio.run(count_records(broker.bootstrap_servers, settings.topics.reports))
+            asyncio.run(replay(broker.bootstrap_servers, settings.topics.raw, fresh))
+            started = time.monotonic()
+            worker = WorkerProcess(broker.bootstrap_servers, Path(workdir) / "w", Path(workdir) / "w.log", env)
+            worker.start()
+            while asyncio.run(count_records(broker.bootstrap_servers, settings.topics.reports)) == before:
+                time.sleep(0.1)
+            seconds.append(time.monotonic() - started)
+            asyncio.run(wait_until_processed(broker.bootstrap_servers, settings.topics, settings.app_id,
+                                             before + len(fresh)))
+        worker.stop()
+    print(f"restart after SIGKILL: median {statistics.median(seconds):.1f} s from start to the first report "
+          f"({', '.join(f'{s:.1f}' for s in seconds)}; {kills} kills, Apache Kafka {broker.kind})")
 
 
 def claim_key(claim: dict, strict: bool) -> tuple:
@@ -143,11 +186,15 @@ def main() -> None:
     adversarial = commands.add_parser("adversarial", help="seconds for 1 MB of adversarial text")
     adversarial.add_argument("--size", type=int, default=1_000_000)
     adversarial.add_argument("--runs", type=int, default=3)
+    restart = commands.add_parser("restart", help="seconds until a restarted worker reports again")
+    restart.add_argument("--kills", type=int, default=3)
     devset = commands.add_parser("devset", help="scores on the development set")
     devset.add_argument("folder", nargs="?", default=str(ROOT / "tests" / "text" / "devset"))
     args = parser.parse_args()
     if args.command == "analyze":
         bench_analyze(Path(args.archive), args.repeat, args.runs)
+    elif args.command == "restart":
+        bench_restart(args.kills)
     elif args.command == "adversarial":
         bench_adversarial(args.size, args.runs)
     else:

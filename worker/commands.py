@@ -13,6 +13,7 @@ from pathlib import Path
 from faust.cli import argument, option
 
 from schemas import MESSAGE_MODELS
+from worker.analyze_command import print_reports
 from worker.app import app, settings
 from worker.broker import start_embedded_broker
 from worker.feed import read_archive, replay as replay_archive
@@ -72,12 +73,7 @@ async def tally(self, follow: bool, as_json: bool) -> None:
              option("--pretty", is_flag=True, default=False, help="Indented JSON for people."))
 async def analyze(self, paths: tuple[str, ...], pretty: bool) -> None:
     """Read files or folders of .txt and print one Report per document as a JSON line."""
-    from worker.text.analyze import analyze as analyze_text
-
-    for path in paths:
-        for document in read_archive(Path(path)):
-            report = analyze_text(document.text, document.doc_id)
-            print(report.model_dump_json(indent=2 if pretty else None))
+    print_reports(list(paths), pretty)
 
 
 @app.command()

@@ -49,6 +49,6 @@ async def ingest(stream):
     # commit past an unfinished item (faust-streaming #606). An event is acked only once its output is durable.
     manual = stream.noack()
     async for event in manual.events():
-        with progress.handling():
+        with progress.handling(event.message):
             await ingest_message(event.message)
             await manual.ack(event)

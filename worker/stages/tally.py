@@ -49,7 +49,7 @@ def tally_message(message) -> None:
 async def route(stream):
     manual = stream.noack()
     async for event in manual.events():
-        with progress.handling():
+        with progress.handling(event.message):
             await route_message(event.message)
             await manual.ack(event)
 
@@ -58,7 +58,7 @@ async def route(stream):
 async def tally(stream):
     manual = stream.noack()
     async for event in manual.events():
-        with progress.handling():
+        with progress.handling(event.message):
             try:
                 tally_message(event.message)
             except ValidationError as error:

@@ -1,16 +1,22 @@
-"""Re-read partitions that Faust stopped delivering.
+"""Guards against two ways Faust loses track of records, found by our restart test on Apache Kafka.
 
-Faust drops records it has fetched when flow control is suspended mid-batch (around recovery and
-rebalances) and relies on a later seek to committed offsets to fetch them again; when no such seek
-comes, a partition keeps lag forever while the worker idles (seen in our restart test). The watchdog
-notices lag that neither moves nor has an event in flight and seeks back to the committed offsets:
-at-least-once redelivery, which the idempotent tally absorbs.
+1. Skipped records. A record that reaches a stream while flow control is suspended, or that carries an
+   older generation id (both happen around start-up and rebalances), is acknowledged by Faust without
+   being handed to the agent, and its offset can then be committed. We track, per source partition,
+   the next offset our agents should see (the committed offset at assignment, then the last processed
+   offset + 1): a record that jumps past it, or a committed offset beyond it, means records were skipped,
+   and we seek back to them.
+2. Stalled partitions. Faust drops records it fetched when flow is suspended mid-batch and relies on a
+   later seek to committed offsets; when none comes, a partition keeps lag while the worker idles. Lag
+   that neither moves nor has an event in flight for two checks triggers that seek.
+
+Both recoveries redeliver records (at-least-once), which the idempotent tally absorbs.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
@@ -20,52 +26,75 @@ from worker.logs import log
 from worker.tally_topic import committed_offsets
 
 STALL_CHECK_SECONDS = 5.0
+SOURCE_TOPICS = {settings.topics.raw, settings.topics.reports, settings.topics.evidence}
 
 
 @dataclass
 class Progress:
-    """Events acknowledged by the agents, and how many are being handled right now."""
+    """What the agents have handled: events acknowledged, events in flight, the next offset per partition."""
 
     acked: int = 0
     in_flight: int = 0
+    next_offset: dict[TopicPartition, int] = field(default_factory=dict)
+    gaps: set[TopicPartition] = field(default_factory=set)
+    lag_unchanged_since: tuple[int, bool] = (-1, False)
 
     @contextlib.contextmanager
-    def handling(self):
+    def handling(self, message):
+        tp = TopicPartition(message.topic, message.partition)
         self.in_flight += 1
         try:
             yield
         finally:
             self.in_flight -= 1
             self.acked += 1
+            expected = self.next_offset.get(tp)
+            if expected is None or message.offset == expected:
+                self.next_offset[tp] = message.offset + 1
+            elif message.offset > expected:
+                # Records before this one never reached us: next_offset stays, and the check seeks back to it.
+                self.gaps.add(tp)
 
 
 progress = Progress()
-_last_seen: dict[str, int] = {}
 
 
-async def source_lag() -> dict[str, int]:
-    """Uncommitted records per assigned source partition, from the broker's committed offsets."""
-    sources = {settings.topics.raw, settings.topics.reports, settings.topics.evidence}
-    assigned = [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic in sources]
-    committed = await committed_offsets(settings.bootstrap_servers, settings.app_id, assigned)
-    lag = {}
-    for tp in assigned:
-        highwater = app.consumer.highwater(tp)
-        if highwater is not None and highwater > committed[tp]:
-            lag[f"{tp.topic}[{tp.partition}]"] = highwater - committed[tp]
-    return lag
+def _assigned_sources() -> list[TopicPartition]:
+    return [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic in SOURCE_TOPICS]
+
+
+@app.on_partitions_assigned.connect
+async def _track_assignment(app_, assigned, **kwargs) -> None:
+    sources = [TopicPartition(tp.topic, tp.partition) for tp in assigned if tp.topic in SOURCE_TOPICS]
+    try:
+        committed = await committed_offsets(settings.bootstrap_servers, settings.app_id, sources)
+    except KafkaError as error:
+        log.warning("assignment_offsets_unknown", error=str(error))
+        committed = {}
+    progress.next_offset = committed
+    progress.gaps.clear()
+    log.info("partitions_assigned", partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in sources))
 
 
 @app.timer(interval=STALL_CHECK_SECONDS)
-async def reseek_stalled_partitions() -> None:
-    if not app.rebalancing and progress.in_flight == 0:
-        try:
-            lag = await source_lag()
-        except KafkaError as error:
-            log.warning("stall_check_failed", error=str(error))
-            return
-        stalled = lag and _last_seen.get("acked") == progress.acked and _last_seen.get("lagging")
-        if stalled:
-            log.warning("stalled_partitions_reseek", lag=lag)
-            await app.consumer.perform_seek()
-        _last_seen.update(acked=progress.acked, lagging=bool(lag))
+async def check_progress() -> None:
+    if app.rebalancing or progress.in_flight:
+        return
+    assigned = _assigned_sources()
+    try:
+        committed = await committed_offsets(settings.bootstrap_servers, settings.app_id, assigned)
+    except KafkaError as error:
+        log.warning("progress_check_failed", error=str(error))
+        return
+    for tp in assigned:
+        expected = progress.next_offset.get(tp)
+        if expected is not None and (tp in progress.gaps or committed[tp] > expected):
+            log.warning("skipped_records_reseek", partition=f"{tp.topic}[{tp.partition}]", expected=expected,
+                        committed=committed[tp])
+            progress.gaps.discard(tp)
+            await app.consumer.seek(tp, expected)
+    lagging = any((app.consumer.highwater(tp) or 0) > committed[tp] for tp in assigned)
+    if lagging and progress.lag_unchanged_since == (progress.acked, True):
+        log.warning("stalled_partitions_reseek")
+        await app.consumer.perform_seek()
+    progress.lag_unchanged_since = (progress.acked, lagging)

@@ -1,0 +1,14 @@
+"""The command line: Faust's own CLI, except `analyze`, which is routed before Faust is imported (fast start)."""
+
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["analyze"]:
+        from worker.analyze_command import main as analyze_main
+
+        analyze_main(sys.argv[2:])
+    else:
+        from worker.app import main as faust_main
+
+        faust_main()
