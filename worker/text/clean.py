@@ -21,6 +21,7 @@ _REPLACEMENTS = {
 }
 _ODD = re.compile("[" + "".join(re.escape(c) for c in _REPLACEMENTS) + "]")
 _URL = re.compile(r"(?:https?://|www\.|\bt\.me/|\bpic\.twitter\.com/)\S*", re.IGNORECASE)
+_URL_HINTS = ("http", "www.", "t.me/", "pic.twitter")
 _MULTISPACE = re.compile(r" {2,}")
 
 # Lines that belong to the page, not the article: sign-up prompts, credits, related links, footers.
@@ -99,7 +100,11 @@ def clean(text: str) -> CleanText:
     """Normalise, drop URLs, boilerplate lines and repeated lines; the first line left is the title."""
     seen: set[str] = set()
     lines: list[str] = []
-    for raw_line in _URL.sub("", normalise(text)).split("\n"):
+    text = normalise(text)
+    lowered = text.lower()
+    if any(hint in lowered for hint in _URL_HINTS):
+        text = _URL.sub("", text)
+    for raw_line in text.split("\n"):
         line = (_MULTISPACE.sub(" ", raw_line) if "  " in raw_line else raw_line).strip()
         if not line or is_boilerplate(line):
             continue
