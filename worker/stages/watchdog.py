@@ -16,7 +16,9 @@ Both recoveries redeliver records (at-least-once), which the idempotent tally ab
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
@@ -57,6 +59,18 @@ class Progress:
 
 
 progress = Progress()
+
+
+async def process_each(stream, handle: Callable[[Any], Awaitable[None]]) -> None:
+    """Run `handle` on each record of an agent's stream, acknowledging it only once `handle` returned.
+
+    Manual acks: Faust acks an event whose processing was cancelled (at shutdown or rebalance), which commits
+    past an unfinished record (faust-streaming #606)."""
+    manual = stream.noack()
+    async for event in manual.events():
+        with progress.handling(event.message):
+            await handle(event.message)
+            await manual.ack(event)
 
 
 def _assigned_sources() -> list[TopicPartition]:
