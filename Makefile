@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 
 # The Kafka jars: fetched once from Maven Central, sha256-checked, cached under ~/.cache/protest-tally/.
 jars: $(VENV)/.installed
-	$(PY) -m worker.broker.jars
+	$(PY) -m worker.broker
 
 demo: jars
 	$(PY) -m worker demo

@@ -73,8 +73,3 @@ def _download(jar: dict, path: Path) -> None:
         raise JarDownloadError(f"{url}: sha256 {digest.hexdigest()} does not match the lock's {jar['sha256']}")
     os.replace(tmp.name, path)
 
-
-if __name__ == "__main__":
-    from worker.settings import CACHE_DIR
-
-    print(f"{len(fetch_kafka_jars(CACHE_DIR))} Kafka jars ready in {CACHE_DIR / 'kafka'}")
