@@ -57,6 +57,6 @@ tally_table = app.Table("tally", schema=tally_schema, key_type=bytes, partitions
 def main() -> None:
     import worker.commands  # noqa: F401 - registers the commands
     import worker.stages.ingest  # noqa: F401 - registers the agents
-    import worker.stages.tally  # noqa: F401
+    import worker.stages.tally  # noqa: F401 - registers the agents
 
     app.main()
