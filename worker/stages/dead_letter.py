@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timezone
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from schemas import DeadLetter
 from worker.app import dead_letter_topic
 from worker.logs import log
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 async def dead_letter(message, error: BaseException, doc_id: str | None = None) -> None:
@@ -26,3 +31,12 @@ async def dead_letter(message, error: BaseException, doc_id: str | None = None) 
                 doc_id=doc_id, error_class=record.error_class, error=record.error_message[:300])
     delivery = await dead_letter_topic.send(key=message.key, value=record.model_dump_json().encode())
     await delivery
+
+
+async def read_or_dead_letter(model: type[ModelT], message) -> ModelT | None:
+    """The message's value as `model`, or None once it is dead-lettered as invalid."""
+    try:
+        return model.model_validate_json(message.value)
+    except ValidationError as error:
+        await dead_letter(message, error)
+        return None

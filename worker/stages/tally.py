@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from pydantic import ValidationError
-
 from schemas import PlaceEvidence, Report, TallyRow
 from worker.app import app, evidence_topic, reports_topic, tally_table
 from worker.logs import log
-from worker.stages.dead_letter import dead_letter
+from worker.stages.dead_letter import read_or_dead_letter
 from worker.stages.watchdog import process_each
 from worker.tally import apply_evidence, evidence_of
 
 
 async def route_message(message) -> None:
     """A keyed send per (wave, place): every piece of evidence for one row lands on one partition."""
-    try:
-        report = Report.model_validate_json(message.value)
-    except ValidationError as error:
-        await dead_letter(message, error)
+    report = await read_or_dead_letter(Report, message)
+    if report is None:
         return
     published_at = datetime.fromtimestamp(message.timestamp, timezone.utc)
     deliveries = [
@@ -32,10 +28,8 @@ async def route_message(message) -> None:
 
 async def tally_message(message) -> None:
     """Fold one piece of evidence into its row; the table publishes a changed row to protest.tally."""
-    try:
-        evidence = PlaceEvidence.model_validate_json(message.value)
-    except ValidationError as error:
-        await dead_letter(message, error)
+    evidence = await read_or_dead_letter(PlaceEvidence, message)
+    if evidence is None:
         return
     current = tally_table.get(evidence.key.encode())
     updated = apply_evidence(TallyRow.model_validate(current) if current else None, evidence)
