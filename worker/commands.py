@@ -18,6 +18,7 @@ from worker.app import app, settings
 from worker.broker import start_embedded_broker
 from worker.feed import read_archive, replay as replay_archive
 from worker.settings import BROKER_ADDRESS_FILE
+from worker.synth import synth_archive, write_archive
 from worker.tally_topic import follow_tally, format_table, read_tally, wait_until_processed
 from worker.topics import ensure_topics
 from worker.worker_process import WorkerProcess
@@ -74,6 +75,16 @@ async def tally(self, follow: bool, as_json: bool) -> None:
 async def analyze(self, paths: tuple[str, ...], pretty: bool) -> None:
     """Read files or folders of .txt and print one Report per document as a JSON line."""
     print_reports(list(paths), pretty)
+
+
+@app.command(option("--count", type=int, default=2000, help="Items to write."),
+             option("--seed", type=int, default=7, help="Random seed: the same seed gives the same archive."),
+             option("--out", type=str, default="synth.jsonl", help="The JSONL file to write."))
+async def synth(self, count: int, seed: int, out: str) -> None:
+    """Write a synthetic archive of news-style items, each with its expected reading, as JSONL."""
+    items = synth_archive(count, seed)
+    write_archive(items, Path(out))
+    print(f"wrote {len(items)} items ({len({i['doc_id'] for i in items})} distinct doc ids) to {out}")
 
 
 @app.command()
