@@ -19,6 +19,7 @@ from schemas import Report
 from worker.feed import ArchivedDocument
 from worker.synth import synth_archive
 from worker.tally import evidence_of, fold_tally
+from worker.tally_topic import count_records
 from worker.text.analyze import analyze
 
 ITEMS = 2000
@@ -56,19 +57,29 @@ async def reported_doc_ids(bootstrap: str, topic: str) -> set[str]:
     return ids
 
 
+def reports_so_far(pipeline) -> int:
+    return asyncio.run(count_records(pipeline.bootstrap, pipeline.settings.topics.reports))
+
+
 def test_tally_survives_sigkills_and_equals_the_oracle(pipeline):
     documents = [ArchivedDocument(i["doc_id"], i["text"]) for i in synth_archive(ITEMS, seed=11)]
     rng = random.Random(5)
-    replay = threading.Thread(target=pipeline.replay, args=(documents,), kwargs={"rate": 150})
+    replay = threading.Thread(target=pipeline.replay, args=(documents,), kwargs={"rate": 80})
     worker = pipeline.start_worker()
     started = time.monotonic()
     replay.start()
-    kill_times = []
+    kill_times, restart_seconds = [], []
     for _ in range(KILLS):
-        time.sleep(rng.uniform(2.0, 5.0))
+        time.sleep(rng.uniform(1.0, 4.0))  # a random moment while this worker is processing
         worker.stop(signal.SIGKILL)
         kill_times.append(round(time.monotonic() - started, 1))
+        reports_before = reports_so_far(pipeline)
+        restarted = time.monotonic()
         worker = pipeline.start_worker()
+        while reports_so_far(pipeline) == reports_before:
+            assert time.monotonic() - restarted < 60, "the restarted worker never reported"
+            time.sleep(0.2)
+        restart_seconds.append(round(time.monotonic() - restarted, 1))
     replay.join()
     pipeline.wait(ITEMS, timeout=300)
     rows = {key: comparable(row) for key, row in pipeline.tally().items()}
@@ -76,4 +87,5 @@ def test_tally_survives_sigkills_and_equals_the_oracle(pipeline):
     assert set(rows) == set(expected)
     assert rows == expected
     assert asyncio.run(reported_doc_ids(pipeline.bootstrap, pipeline.settings.topics.reports)) == {d.doc_id for d in documents}
-    print(json.dumps({"items": ITEMS, "kills_at_s": kill_times, "rows": len(rows), "seconds": round(time.monotonic() - started, 1)}))
+    print(json.dumps({"items": ITEMS, "kills_at_s": kill_times, "restart_to_first_report_s": restart_seconds,
+                      "rows": len(rows), "seconds": round(time.monotonic() - started, 1)}))

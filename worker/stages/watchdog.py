@@ -39,6 +39,9 @@ class Progress:
     in_flight: int = 0
     next_offset: dict[TopicPartition, int] = field(default_factory=dict)
     gaps: set[TopicPartition] = field(default_factory=set)
+    #: Partitions sought back, until the expected record arrives; records fetched before the seek still
+    #: drain from Faust's buffers meanwhile and must not count as new gaps.
+    reseeking: set[TopicPartition] = field(default_factory=set)
     lag_unchanged_since: tuple[int, bool] = (-1, False)
 
     @contextlib.contextmanager
@@ -53,7 +56,8 @@ class Progress:
             expected = self.next_offset.get(tp)
             if expected is None or message.offset == expected:
                 self.next_offset[tp] = message.offset + 1
-            elif message.offset > expected:
+                self.reseeking.discard(tp)
+            elif message.offset > expected and tp not in self.reseeking:
                 # Records before this one never reached us: next_offset stays, and the check seeks back to it.
                 self.gaps.add(tp)
 
@@ -87,6 +91,7 @@ async def _track_assignment(app_, assigned, **kwargs) -> None:
         committed = {}
     progress.next_offset = committed
     progress.gaps.clear()
+    progress.reseeking.clear()
     log.info("partitions_assigned", partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in sources))
 
 
@@ -102,10 +107,13 @@ async def check_progress() -> None:
         return
     for tp in assigned:
         expected = progress.next_offset.get(tp)
-        if expected is not None and (tp in progress.gaps or committed[tp] > expected):
+        if expected is None or tp in progress.reseeking:
+            continue
+        if tp in progress.gaps or committed[tp] > expected:
             log.warning("skipped_records_reseek", partition=f"{tp.topic}[{tp.partition}]", expected=expected,
                         committed=committed[tp])
             progress.gaps.discard(tp)
+            progress.reseeking.add(tp)
             await app.consumer.seek(tp, expected)
     lagging = any((app.consumer.highwater(tp) or 0) > committed[tp] for tp in assigned)
     if lagging and progress.lag_unchanged_since == (progress.acked, True):
