@@ -60,11 +60,12 @@ class Pipeline:
     workdir: Path
     settings: Settings
     workers: list[WorkerProcess] = dataclasses.field(default_factory=list)
+    env_overrides: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
         return {"PROTEST_TALLY_APP_ID": self.settings.app_id, "PROTEST_TALLY_TOPIC_PREFIX": self.settings.topics.raw[: -len("feed.raw")],
-                "PROTEST_TALLY_COMMIT_INTERVAL": "0.5"}
+                "PROTEST_TALLY_COMMIT_INTERVAL": "0.5", **self.env_overrides}
 
     def start_worker(self) -> WorkerProcess:
         index = len(self.workers)

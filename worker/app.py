@@ -5,7 +5,7 @@ from __future__ import annotations
 import faust
 
 from worker.logs import configure_logging
-from worker.settings import Settings
+from worker.settings import MAX_MESSAGE_BYTES, Settings
 from worker.topics import ensure_topics
 
 settings = Settings.from_env()
@@ -37,6 +37,7 @@ app = ProtestTallyApp(
     broker_rebalance_timeout=10.0,
     consumer_auto_offset_reset="earliest",
     producer_acks=-1,
+    producer_max_request_size=MAX_MESSAGE_BYTES,
     table_standby_replicas=0,
 )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from schemas import FeedItem
+from worker.settings import MAX_MESSAGE_BYTES
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ async def replay(bootstrap_servers: str, topic: str, documents: list[ArchivedDoc
                  limit: int | None = None, progress: bool = False) -> ReplaySummary:
     """Publish the archive onto the raw topic (key: doc id); `rate` items per second, else as fast as possible."""
     total = min(len(documents) * loops, limit if limit is not None else len(documents) * loops)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", linger_ms=5)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", linger_ms=5, max_request_size=MAX_MESSAGE_BYTES)
     await producer.start()
     started = time.monotonic()
     sent_bytes = count = 0

@@ -8,6 +8,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 
+#: Largest record the pipeline accepts (a 5 MB page, base64 in a dead letter): producers and topics agree on it.
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
 CACHE_DIR = Path(os.environ.get("PROTEST_TALLY_CACHE", Path.home() / ".cache" / "protest-tally"))
 #: Written by `python -m worker broker` so that other commands on this machine find the embedded broker.
 BROKER_ADDRESS_FILE = CACHE_DIR / "broker.json"
@@ -39,6 +42,8 @@ class Settings:
     web_port: int
     data_dir: Path
     commit_interval: float
+    progress_check_interval: float
+    health_stall_seconds: float
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,6 +58,8 @@ class Settings:
             web_port=int(env.get("PROTEST_TALLY_WEB_PORT", "6066")),
             data_dir=Path(env.get("PROTEST_TALLY_DATA_DIR", CACHE_DIR / "worker")),
             commit_interval=float(env.get("PROTEST_TALLY_COMMIT_INTERVAL", "1.0")),
+            progress_check_interval=float(env.get("PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0")),
+            health_stall_seconds=float(env.get("PROTEST_TALLY_HEALTH_STALL_SECONDS", "30")),
         )
 
 

