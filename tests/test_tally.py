@@ -52,3 +52,8 @@ def test_city_figures_stay_in_city_rows_and_nationwide_in_the_nationwide_row():
 def test_fold_applies_to_the_right_key():
     rows = fold_tally({}, evidence("a", [claim(5, place="Omsk", country="RU")], place="Omsk"))
     assert list(rows) == ["anti-war-2022/Omsk"]
+
+
+def test_a_correction_under_a_known_doc_id_does_not_change_the_row():
+    row = apply_evidence(None, evidence("a", [claim(1000)]))
+    assert apply_evidence(row, evidence("a", [claim(5000)])) is None
