@@ -29,7 +29,7 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _ACCORDING_TO = re.compile(
-    r"\baccording\s+to\s+(?:a\s+(?:count|tally|report)\s+(?:by|from)\s+)?(?:(?:the|independent|human|rights|monitoring|protest|group|watchdog)\s+)*"
+    r"\b(?i:according\s+to)\s+(?:a\s+(?:count|tally|report)\s+(?:by|from)\s+)?(?:(?:the|independent|human|rights|monitoring|protest|group|watchdog)\s+)*"
     r"(?P<name>(?:The\s+)?[A-Z][\w.&'-]*(?:\s+(?:of\s+)?[A-Z][\w.&'-]*){0,4})"
 )
 # A sentence that points back to the previous figure ("This takes the total ...").
@@ -39,16 +39,15 @@ _ANAPHORIC_START = re.compile(r"^\s*(?:This|That|These|Those|It|The\s+(?:figure|
 def _source_in(sentence: str) -> str | None:
     if not _ATTRIBUTION.search(sentence):
         return None
-    known = _KNOWN.search(sentence)
-    if known:
-        # Prefer a monitor over 'police' when both appear ('OVD-Info said police detained ...').
-        named = [KNOWN_SOURCES[m.group(0).lower()] for m in _KNOWN.finditer(sentence)]
-        non_police = [n for n in named if n != "Police"]
-        return non_police[0] if non_police else named[0]
+    # A named monitor or outlet first ('OVD-Info said police detained ...'), 'police' only when no one else is named.
+    named = [KNOWN_SOURCES[m.group(0).lower()] for m in _KNOWN.finditer(sentence)]
+    non_police = [n for n in named if n != "Police"]
+    if non_police:
+        return non_police[0]
     according = _ACCORDING_TO.search(sentence)
     if according:
         return according.group("name").strip().rstrip(".")
-    return None
+    return named[0] if named else None
 
 
 def find_source(sentences: list[str], index: int) -> str | None:

@@ -1,0 +1,47 @@
+import pytest
+
+from worker.text.detentions import merge_repeated, scope_of
+from worker.text.sources import find_source
+from schemas import DetentionClaim
+
+
+@pytest.mark.parametrize(
+    ("sentence", "scope"),
+    [
+        ("In total, police detained 1,474 people on Sunday.", "day"),
+        ("The total number of arrests since Thursday passed 4,000.", "cumulative"),
+        ("Police have detained 300 people today.", "day"),
+        ("In total, 2,000 people have been detained.", "cumulative"),
+        ("Police detained 300 people.", None),
+        ("More than 13,000 people have been detained to date.", "cumulative"),
+    ],
+)
+def test_scope(sentence, scope):
+    assert scope_of(sentence) == scope
+
+
+@pytest.mark.parametrize(
+    ("sentences", "index", "source"),
+    [
+        (["Police detained 1,474 people, according to a count by the OVD-Info rights group."], 0, "OVD-Info"),
+        (["OVD-Info said police detained 300 people."], 0, "OVD-Info"),
+        (["Police detained 1,474 people, OVD-Info said.", "This takes the total past 4,000."], 1, "OVD-Info"),
+        (["Police detained 1,000 people in Moscow.", "That is according to Mediazona."], 0, "Mediazona"),
+        (["Police detained 1,000 people in Moscow.", "OVD-Info said on Monday 50 were released."], 0, None),
+        (["According to The Jerusalem Post, police arrested over 1,000 people."], 0, "The Jerusalem Post"),
+        (["According to Novaya Vremya, police arrested 20 people."], 0, "Novaya Vremya"),
+        (["Police detained 20 people in Omsk."], 0, None),
+    ],
+)
+def test_source(sentences, index, source):
+    assert find_source(sentences, index) == source
+
+
+def claim(count, source=None, scope="unknown", qualifier="more_than", quote="q"):
+    return DetentionClaim(count=count, qualifier=qualifier, text=str(count), place="nationwide", source=source,
+                          scope=scope, quote=quote)
+
+
+def test_a_figure_repeated_in_headline_and_body_is_one_claim_told_in_full():
+    merged = merge_repeated([claim(1300, quote="headline"), claim(1300, "OVD-Info", "day", quote="body"), claim(200)])
+    assert [(c.count, c.source, c.scope, c.quote) for c in merged] == [(1300, "OVD-Info", "day", "body"), (200, None, "unknown", "q")]
