@@ -26,7 +26,7 @@ from aiokafka.errors import KafkaError
 
 from worker.app import app, settings
 from worker.logs import log
-from worker.tally_topic import committed_offsets
+from worker.tally_topic import committed_offsets, topic_partitions
 
 STALL_CHECK_SECONDS = settings.progress_check_interval
 SOURCE_TOPICS = {settings.topics.raw, settings.topics.reports, settings.topics.evidence}
@@ -49,6 +49,7 @@ class Progress:
     committed: dict[TopicPartition, int] = field(default_factory=dict)
     committed_moved_at: float = field(default_factory=time.monotonic)
     last_handled_at: float | None = None
+    before_assignment: dict[TopicPartition, int] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def handling(self, message):
@@ -88,6 +89,18 @@ def _assigned_sources() -> list[TopicPartition]:
     return [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic in SOURCE_TOPICS]
 
 
+@app.on_partitions_revoked.connect
+async def _snapshot_before_assignment(app_, revoked, **kwargs) -> None:
+    """The committed offsets before this rebalance assigns anything: Faust can skip and commit records between
+    the assignment and the moment the assigned signal reaches us, so the earlier figure is the safe start."""
+    try:
+        partitions = await topic_partitions(settings.bootstrap_servers, sorted(SOURCE_TOPICS))
+        progress.before_assignment = await committed_offsets(settings.bootstrap_servers, settings.app_id, partitions)
+    except KafkaError as error:
+        log.warning("assignment_offsets_unknown", error=str(error))
+        progress.before_assignment = {}
+
+
 @app.on_partitions_assigned.connect
 async def _track_assignment(app_, assigned, **kwargs) -> None:
     sources = [TopicPartition(tp.topic, tp.partition) for tp in assigned if tp.topic in SOURCE_TOPICS]
@@ -96,7 +109,8 @@ async def _track_assignment(app_, assigned, **kwargs) -> None:
     except KafkaError as error:
         log.warning("assignment_offsets_unknown", error=str(error))
         committed = {}
-    progress.next_offset = committed
+    # The lower of the two: at worst some records are read twice, which the tally absorbs.
+    progress.next_offset = {tp: min(offset, progress.before_assignment.get(tp, offset)) for tp, offset in committed.items()}
     progress.gaps.clear()
     progress.reseeking.clear()
     log.info("partitions_assigned", partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in sources))
