@@ -104,9 +104,10 @@ async def wait_until_processed(bootstrap_servers: str, topics: TopicNames, group
     while time.monotonic() < deadline:
         if not alive():
             raise RuntimeError("the worker exited before the pipeline was done")
-        outputs = await count_records(bootstrap_servers, topics.reports) + await count_records(bootstrap_servers, topics.dead_letter)
+        ends = await end_offsets(bootstrap_servers, [topics.reports, topics.dead_letter, topics.tally])
+        outputs = sum(end for tp, end in ends.items() if tp.topic in (topics.reports, topics.dead_letter))
         lag = await group_lag(bootstrap_servers, group_id, [topics.raw, topics.reports, topics.evidence])
-        snapshot = (outputs, lag, await count_records(bootstrap_servers, topics.tally))
+        snapshot = (outputs, lag, sum(end for tp, end in ends.items() if tp.topic == topics.tally))
         if outputs >= expected_items and lag == 0 and snapshot == last_snapshot:
             return
         last_snapshot = snapshot

@@ -54,6 +54,11 @@ _TALLY_VERB = re.compile(
 _DETENTION_CUE = re.compile(r"\b(?:detain|detention|arrest|apprehend|held|custody|round|haul|carr|drag|t[ao]o?k|jail)")
 _CITY_TALLY = re.compile(r"[A-Z][\w'-]+\s*\($")
 _DETENTION_WORD = re.compile(r"\b(?:detain\w*|detention\w*|arrest\w*)", re.IGNORECASE)
+# A verb of change anywhere between the noun and the figure ("arrests since Thursday climbed to N").
+_TALLY_VERB_ANYWHERE = re.compile(
+    r"\b(?:rose|climbed|reached|exceeded|passed|topped|surpassed|stood|increased|jumped|grew|takes|took|bringing)\b",
+    re.IGNORECASE,
+)
 _TALLY_QUALIFIER = re.compile(r"^(?:past|exceeded|exceeding|surpassed|topped|passed)\b", re.IGNORECASE)
 # "... and 200 in St Petersburg", "including 800 in Moscow", "while scores more reported in Yekaterinburg"
 _COORDINATED = re.compile(r"(?:,|;|\band\b|\bwhile\b|\bwhereas\b|\bwith\b|\bincluding\b|\bof\s+(?:them|whom)\b|\bplus\b)\s*$", re.IGNORECASE)
@@ -144,18 +149,16 @@ def is_detention_figure(sentence: str, figure: Figure, earlier_claims: list[Figu
 
 def _is_tally_figure(before: str, figure: Figure) -> bool:
     """'The number of detainees rose to N', 'total number of arrests since Thursday past N'."""
-    window = before
-    nouns = list(_DETENTION_NOUN_PHRASE.finditer(window))
+    nouns = list(_DETENTION_NOUN_PHRASE.finditer(before))
     if not nouns:
         return False
-    between = window[nouns[-1].end():]
+    between = before[nouns[-1].end():]
     if re.search(r"\d", _DATES.sub(" ", between)) or re.search(r"[.;!?]", between):
         return False
     if _TALLY_QUALIFIER.match(figure.text):
         return True
-    return bool(_TALLY_VERB.search(between.split()[-1] if between.split() else "")) or bool(
-        re.search(r"\b(?:rose|climbed|reached|exceeded|passed|topped|surpassed|stood|increased|jumped|grew|takes|took|bringing)\b", between, re.IGNORECASE)
-    )
+    words = between.split()
+    return bool((words and _TALLY_VERB.search(words[-1])) or _TALLY_VERB_ANYWHERE.search(between))
 
 
 def _places_for(sentence: str, figure: Figure, previous_end: int, next_start: int, sites: list[CityMention]) -> tuple[Place, ...]:
