@@ -18,6 +18,10 @@ BAD_RECORDS = [
      "ValidationError"),
     (b"other-key", json.dumps({"doc_id": "real-id", "text": "x", "sequence": 1, "published_at": "2022-02-24T10:00:00Z"}).encode(),
      "KeyMismatch"),
+    (b"empty", json.dumps({"doc_id": "empty", "text": "", "sequence": 2, "published_at": "2022-02-24T10:00:00Z"}).encode(),
+     "NoArticleText"),
+    (b"chrome", json.dumps({"doc_id": "chrome", "text": "Alamy\n\nTopics: World News\nhttps://t.me/x/1\n",
+                             "sequence": 3, "published_at": "2022-02-24T10:00:00Z"}).encode(), "NoArticleText"),
 ]
 
 

@@ -6,16 +6,29 @@ import asyncio
 import json
 
 
-from schemas import FeedItem
+from schemas import FeedItem, Report
 from worker.app import app, raw_topic, reports_topic
 from worker.logs import log
 from worker.stages.dead_letter import dead_letter
 from worker.stages.watchdog import process_each
-from worker.text.analyze import analyze
+from worker.text.analyze import analyze_cleaned
+from worker.text.clean import clean
 
 
 class KeyMismatch(ValueError):
     """The record's key is not the doc id of the item it carries."""
+
+
+class NoArticleText(ValueError):
+    """Nothing is left of the page once URLs, boilerplate and blank lines are gone."""
+
+
+def read_article(item: FeedItem) -> Report:
+    """The Report of an item, or NoArticleText for an empty or boilerplate-only page."""
+    cleaned = clean(item.text)
+    if not cleaned.lines:
+        raise NoArticleText(f"no article text left after cleaning ({len(item.text)} characters of input)")
+    return analyze_cleaned(cleaned, item.doc_id, item.text)
 
 
 def read_feed_item(key: bytes | None, value: bytes) -> FeedItem:
@@ -35,7 +48,7 @@ async def ingest_message(message) -> None:
         return
     try:
         # In a thread: a long document must not starve heartbeats and the web server on the event loop.
-        report = await asyncio.to_thread(analyze, item.text, item.doc_id)
+        report = await asyncio.to_thread(read_article, item)
     except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
         await dead_letter(message, error, doc_id=item.doc_id)
         return

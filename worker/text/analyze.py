@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from schemas import NATIONWIDE, Place, Report
-from worker.text.clean import clean, split_sentences
+from worker.text.clean import CleanText, clean, split_sentences
 from worker.text.detentions import extract_claims
 from worker.text.places import CityMention, gazetteer
 from worker.text.sources import find_source
@@ -35,7 +35,11 @@ _CAPTION = re.compile(r"^(?:This\s+is\s+|Here\s+is\s+|Now\s+in\s+|Meanwhile\s+in
 
 def analyze(text: str, doc_id: str) -> Report:
     """Read one archived page: clean it, classify its wave, extract detention claims and protest cities."""
-    cleaned = clean(text)
+    return analyze_cleaned(clean(text), doc_id, text)
+
+
+def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
+    """`analyze` for a page already cleaned (the worker checks that something is left before reading it)."""
     lines = [split_sentences(line) for line in cleaned.lines]
     sentences = [sentence for line in lines for sentence in line]
     headline_sentences = len(lines[0]) if cleaned.title else 0
