@@ -15,7 +15,7 @@ import pytest
 
 from worker.broker import EmbeddedKafka
 from worker.feed import ArchivedDocument, read_archive, replay
-from worker.settings import Settings, TopicNames
+from worker.settings import KafkaConnection, Settings, TopicNames
 from worker.tally_topic import read_tally, wait_until_processed
 from worker.topics import ensure_topics
 from worker.worker_process import WorkerProcess
@@ -37,26 +37,27 @@ def _docker_answers() -> bool:
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap(tmp_path_factory) -> str:
-    """KAFKA_BOOTSTRAP_SERVERS if set, else testcontainers' Kafka where Docker answers, else the embedded Apache Kafka."""
+def kafka(tmp_path_factory) -> KafkaConnection:
+    """KAFKA_BOOTSTRAP_SERVERS (and KAFKA_SECURITY_PROTOCOL...) if set, else testcontainers' Kafka where Docker answers,
+    else the embedded Apache Kafka."""
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+        yield KafkaConnection.from_env(os.environ["KAFKA_BOOTSTRAP_SERVERS"])
         return
     if _docker_answers():
         from testcontainers.kafka import KafkaContainer
 
         with KafkaContainer() as container:
-            yield container.get_bootstrap_server()
+            yield KafkaConnection(container.get_bootstrap_server())
         return
     with EmbeddedKafka(tmp_path_factory.mktemp("kafka")) as broker:
-        yield broker.bootstrap_servers
+        yield broker.connection
 
 
 @dataclasses.dataclass
 class Pipeline:
     """One isolated pipeline on the session broker: its own topic prefix and consumer group."""
 
-    bootstrap: str
+    kafka: KafkaConnection
     workdir: Path
     settings: Settings
     workers: list[WorkerProcess] = dataclasses.field(default_factory=list)
@@ -69,21 +70,21 @@ class Pipeline:
 
     def start_worker(self) -> WorkerProcess:
         index = len(self.workers)
-        worker = WorkerProcess(self.bootstrap, self.workdir / f"worker-{index}", self.workdir / f"worker-{index}.log", self.env)
+        worker = WorkerProcess(self.kafka, self.workdir / f"worker-{index}", self.workdir / f"worker-{index}.log", self.env)
         worker.start()
         self.workers.append(worker)
         return worker
 
     def replay(self, documents: list[ArchivedDocument], **options) -> None:
-        asyncio.run(replay(self.bootstrap, self.settings.topics.raw, documents, **options))
+        asyncio.run(replay(self.kafka, self.settings.topics.raw, documents, **options))
 
     def wait(self, expected_items: int, timeout: float = 120.0) -> None:
         running = [w.process for w in self.workers if w.process and w.process.poll() is None]
-        asyncio.run(wait_until_processed(self.bootstrap, self.settings.topics, self.settings.app_id, expected_items, timeout,
+        asyncio.run(wait_until_processed(self.kafka, self.settings.topics, self.settings.app_id, expected_items, timeout,
                                          alive=lambda: any(p.poll() is None for p in running)))
 
     def tally(self):
-        return asyncio.run(read_tally(self.bootstrap, self.settings.topics))
+        return asyncio.run(read_tally(self.kafka, self.settings.topics))
 
     def worker_log(self) -> str:
         return "\n".join(w.log_path.read_text(errors="replace")[-4000:] for w in self.workers)
@@ -94,12 +95,12 @@ class Pipeline:
 
 
 @pytest.fixture
-def pipeline(kafka_bootstrap, tmp_path) -> Pipeline:
+def pipeline(kafka, tmp_path) -> Pipeline:
     name = f"t{uuid.uuid4().hex[:8]}"
-    settings = dataclasses.replace(Settings.from_env(), bootstrap_servers=kafka_bootstrap, app_id=name,
+    settings = dataclasses.replace(Settings.from_env(), kafka=kafka, app_id=name,
                                    topics=TopicNames.with_prefix(f"{name}."))
     asyncio.run(ensure_topics(settings))
-    pipe = Pipeline(kafka_bootstrap, tmp_path, settings)
+    pipe = Pipeline(kafka, tmp_path, settings)
     yield pipe
     pipe.stop()
 

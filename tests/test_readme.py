@@ -26,7 +26,7 @@ def test_readme_consumer_example_prints_the_rows(pipeline, seed_documents, tmp_p
     script.write_text(code)
     out = tmp_path / "out.txt"
     with out.open("w") as sink:
-        consumer = subprocess.Popen([sys.executable, str(script)], env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": pipeline.bootstrap},
+        consumer = subprocess.Popen([sys.executable, str(script)], env={**os.environ, **pipeline.kafka.as_env()},
                                     stdout=sink, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(out.read_text().splitlines()) < len(rows):

@@ -21,7 +21,8 @@ class ProtestTallyApp(faust.App):
 
 app = ProtestTallyApp(
     settings.app_id,
-    broker=";".join(f"kafka://{server}" for server in settings.bootstrap_servers.split(",")),
+    broker=";".join(f"kafka://{server}" for server in settings.kafka.bootstrap_servers.split(",")),
+    broker_credentials=settings.kafka.faust_credentials(),
     store="memory://",
     datadir=str(settings.data_dir),
     topic_partitions=settings.partitions,

@@ -60,14 +60,14 @@ def bench_adversarial(size: int, runs: int) -> None:
         print(f"{name:>12}: {size / 1e6:.1f} MB in median {statistics.median(seconds):.3f} s ({runs} runs)")
 
 
-def bench_restart(kills: int) -> None:
-    """Seconds from starting a worker after a SIGKILL until it reports again, on the embedded Apache Kafka."""
+def bench_restart(kills: int, kind: str) -> None:
+    """Seconds from starting a worker after a SIGKILL until it reports again, on an embedded broker."""
     import asyncio
     import dataclasses
     import signal
     import tempfile
 
-    from worker.broker import EmbeddedKafka
+    from worker.broker import start_embedded_broker
     from worker.feed import ArchivedDocument, replay
     from worker.settings import Settings
     from worker.tally_topic import count_records, wait_until_processed
@@ -75,31 +75,31 @@ def bench_restart(kills: int) -> None:
     from worker.worker_process import WorkerProcess
 
     documents = read_archive(ROOT / "seeds")
-    with EmbeddedKafka() as broker, tempfile.TemporaryDirectory() as workdir:
-        settings = dataclasses.replace(Settings.from_env(), bootstrap_servers=broker.bootstrap_servers, app_id="bench-restart")
+    with start_embedded_broker(kind) as broker, tempfile.TemporaryDirectory() as workdir:
+        settings = dataclasses.replace(Settings.from_env(), kafka=broker.connection, app_id="bench-restart")
         asyncio.run(ensure_topics(settings))
         env = {"PROTEST_TALLY_APP_ID": settings.app_id}
-        worker = WorkerProcess(broker.bootstrap_servers, Path(workdir) / "w", Path(workdir) / "w.log", env)
+        worker = WorkerProcess(broker.connection, Path(workdir) / "w", Path(workdir) / "w.log", env)
         worker.start()
-        asyncio.run(replay(broker.bootstrap_servers, settings.topics.raw, documents))
-        asyncio.run(wait_until_processed(broker.bootstrap_servers, settings.topics, settings.app_id, len(documents)))
+        asyncio.run(replay(broker.connection, settings.topics.raw, documents))
+        asyncio.run(wait_until_processed(broker.connection, settings.topics, settings.app_id, len(documents)))
         seconds = []
         for kill in range(kills):
             worker.stop(signal.SIGKILL)
             fresh = [ArchivedDocument(f"{d.doc_id}-r{kill}", d.text) for d in documents]
-            before = asyncio.run(count_records(broker.bootstrap_servers, settings.topics.reports))
-            asyncio.run(replay(broker.bootstrap_servers, settings.topics.raw, fresh))
+            before = asyncio.run(count_records(broker.connection, settings.topics.reports))
+            asyncio.run(replay(broker.connection, settings.topics.raw, fresh))
             started = time.monotonic()
-            worker = WorkerProcess(broker.bootstrap_servers, Path(workdir) / "w", Path(workdir) / "w.log", env)
+            worker = WorkerProcess(broker.connection, Path(workdir) / "w", Path(workdir) / "w.log", env)
             worker.start()
-            while asyncio.run(count_records(broker.bootstrap_servers, settings.topics.reports)) == before:
+            while asyncio.run(count_records(broker.connection, settings.topics.reports)) == before:
                 time.sleep(0.1)
             seconds.append(time.monotonic() - started)
-            asyncio.run(wait_until_processed(broker.bootstrap_servers, settings.topics, settings.app_id,
+            asyncio.run(wait_until_processed(broker.connection, settings.topics, settings.app_id,
                                              before + len(fresh)))
         worker.stop()
     print(f"restart after SIGKILL: median {statistics.median(seconds):.1f} s from start to the first report "
-          f"({', '.join(f'{s:.1f}' for s in seconds)}; {kills} kills, Apache Kafka {broker.kind})")
+          f"({', '.join(f'{s:.1f}' for s in seconds)}; {kills} kills, {broker.kind})")
 
 
 def claim_key(claim: dict, strict: bool) -> tuple:
@@ -188,13 +188,14 @@ def main() -> None:
     adversarial.add_argument("--runs", type=int, default=3)
     restart = commands.add_parser("restart", help="seconds until a restarted worker reports again")
     restart.add_argument("--kills", type=int, default=3)
+    restart.add_argument("--broker", choices=("kafka", "tansu"), default="kafka")
     devset = commands.add_parser("devset", help="scores on the development set")
     devset.add_argument("folder", nargs="?", default=str(ROOT / "tests" / "text" / "devset"))
     args = parser.parse_args()
     if args.command == "analyze":
         bench_analyze(Path(args.archive), args.repeat, args.runs)
     elif args.command == "restart":
-        bench_restart(args.kills)
+        bench_restart(args.kills, args.broker)
     elif args.command == "adversarial":
         bench_adversarial(args.size, args.runs)
     else:

@@ -49,7 +49,7 @@ async def broker(self, kind: str, data_dir: str | None) -> None:
 async def replay(self, path: str, rate: float | None, loops: int, limit: int | None) -> None:
     """Publish an archive (folder of .txt, or JSONL of FeedItems) onto feed.raw as a live feed."""
     await ensure_topics(settings)
-    summary = await replay_archive(settings.bootstrap_servers, settings.topics.raw, read_archive(Path(path)), rate=rate, loops=loops,
+    summary = await replay_archive(settings.kafka, settings.topics.raw, read_archive(Path(path)), rate=rate, loops=loops,
                                    limit=limit, progress=sys.stderr.isatty())
     print(summary.line())
 
@@ -59,10 +59,10 @@ async def replay(self, path: str, rate: float | None, loops: int, limit: int | N
 async def tally(self, follow: bool, as_json: bool) -> None:
     """Print the current tally read from protest.tally (sorted), or follow its changes."""
     if follow:
-        async for row in follow_tally(settings.bootstrap_servers, settings.topics, follow=True):
+        async for row in follow_tally(settings.kafka, settings.topics, follow=True):
             print(row.model_dump_json() if as_json else f"{row.key}: reports={row.reports} detained={row.detained_low} v{row.version}", flush=True)
         return
-    rows = await read_tally(settings.bootstrap_servers, settings.topics)
+    rows = await read_tally(settings.kafka, settings.topics)
     if as_json:
         for row in sorted(rows.values(), key=lambda r: r.key):
             print(row.model_dump_json())
@@ -103,18 +103,18 @@ async def demo(self, path: str, kind: str) -> None:
     started = time.monotonic()
     documents = read_archive(Path(path))
     with start_embedded_broker(kind) as embedded, tempfile.TemporaryDirectory(prefix="protest-tally-demo-") as workdir:
-        bootstrap = embedded.bootstrap_servers
-        demo_settings = dataclasses.replace(settings, bootstrap_servers=bootstrap)
+        kafka = embedded.connection
+        demo_settings = dataclasses.replace(settings, kafka=kafka)
         await ensure_topics(demo_settings)
         worker_log = Path(workdir) / "worker.log"
-        with WorkerProcess(bootstrap, Path(workdir), worker_log) as process:
-            summary = await replay_archive(bootstrap, settings.topics.raw, documents, progress=sys.stderr.isatty())
+        with WorkerProcess(kafka, Path(workdir), worker_log) as process:
+            summary = await replay_archive(kafka, settings.topics.raw, documents, progress=sys.stderr.isatty())
             print(summary.line(), flush=True)
             try:
-                await wait_until_processed(bootstrap, settings.topics, settings.app_id, len(documents), alive=lambda: process.poll() is None)
+                await wait_until_processed(kafka, settings.topics, settings.app_id, len(documents), alive=lambda: process.poll() is None)
             except (TimeoutError, RuntimeError):
                 print(worker_log.read_text()[-3000:], file=sys.stderr)
                 raise
-            rows = await read_tally(bootstrap, settings.topics)
+            rows = await read_tally(kafka, settings.topics)
         print(format_table(rows))
-        print(f"demo done in {time.monotonic() - started:.1f} s on {embedded.kind} ({bootstrap})")
+        print(f"demo done in {time.monotonic() - started:.1f} s on {embedded.kind} ({kafka.bootstrap_servers})")

@@ -14,7 +14,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from schemas import FeedItem
-from worker.settings import MAX_MESSAGE_BYTES
+from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,11 @@ class ReplaySummary:
         return f"replayed {self.items} items, {self.bytes} bytes in {self.seconds:.2f} s ({rate:.0f} items/s)"
 
 
-async def replay(bootstrap_servers: str, topic: str, documents: list[ArchivedDocument], *, rate: float | None = None, loops: int = 1,
+async def replay(kafka: KafkaConnection, topic: str, documents: list[ArchivedDocument], *, rate: float | None = None, loops: int = 1,
                  limit: int | None = None, progress: bool = False) -> ReplaySummary:
     """Publish the archive onto the raw topic (key: doc id); `rate` items per second, else as fast as possible."""
     total = min(len(documents) * loops, limit if limit is not None else len(documents) * loops)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", linger_ms=5, max_request_size=MAX_MESSAGE_BYTES)
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", linger_ms=5, max_request_size=MAX_MESSAGE_BYTES)
     await producer.start()
     started = time.monotonic()
     sent_bytes = count = 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, fields
+import ssl
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
@@ -31,9 +32,94 @@ class TopicNames:
         return cls(**{f.name: prefix + f.default for f in fields(cls)})
 
 
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+
+
+@dataclass(frozen=True)
+class KafkaConnection:
+    """Where the cluster is and how to authenticate to it: every Kafka client of the project is built from this."""
+
+    bootstrap_servers: str
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: str | None = field(default=None, repr=False)
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.security_protocol not in SECURITY_PROTOCOLS:
+            raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.security_protocol!r}: expected one of {', '.join(SECURITY_PROTOCOLS)}")
+        if self.uses_sasl:
+            if self.sasl_mechanism not in SASL_MECHANISMS:
+                raise ValueError(f"KAFKA_SASL_MECHANISM={self.sasl_mechanism!r}: expected one of {', '.join(SASL_MECHANISMS)}")
+            if not (self.sasl_username and self.sasl_password):
+                raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.security_protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
+
+    @classmethod
+    def from_env(cls, bootstrap_servers: str) -> KafkaConnection:
+        env = os.environ
+        return cls(
+            bootstrap_servers=bootstrap_servers,
+            security_protocol=env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper(),
+            sasl_mechanism=env.get("KAFKA_SASL_MECHANISM", "PLAIN").upper(),
+            sasl_username=env.get("KAFKA_SASL_USERNAME"),
+            sasl_password=env.get("KAFKA_SASL_PASSWORD"),
+            ssl_cafile=env.get("KAFKA_SSL_CAFILE"),
+            ssl_certfile=env.get("KAFKA_SSL_CERTFILE"),
+            ssl_keyfile=env.get("KAFKA_SSL_KEYFILE"),
+        )
+
+    @property
+    def uses_sasl(self) -> bool:
+        return self.security_protocol.startswith("SASL_")
+
+    @property
+    def uses_ssl(self) -> bool:
+        return self.security_protocol.endswith("SSL")
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if not self.uses_ssl:
+            return None
+        context = ssl.create_default_context(cafile=self.ssl_cafile)
+        if self.ssl_certfile:
+            context.load_cert_chain(self.ssl_certfile, self.ssl_keyfile)
+        return context
+
+    def client_options(self) -> dict:
+        """Keyword arguments for any aiokafka client (producer, consumer, admin)."""
+        options: dict = {"bootstrap_servers": self.bootstrap_servers, "security_protocol": self.security_protocol,
+                         "ssl_context": self.ssl_context()}
+        if self.uses_sasl:
+            options.update(sasl_mechanism=self.sasl_mechanism, sasl_plain_username=self.sasl_username,
+                           sasl_plain_password=self.sasl_password)
+        return options
+
+    def faust_credentials(self):
+        """The same settings for Faust's own clients (None: plaintext)."""
+        import faust
+
+        if self.uses_sasl:
+            return faust.SASLCredentials(username=self.sasl_username, password=self.sasl_password,
+                                         mechanism=self.sasl_mechanism, ssl_context=self.ssl_context())
+        if self.uses_ssl:
+            return faust.SSLCredentials(self.ssl_context())
+        return None
+
+    def as_env(self) -> dict[str, str]:
+        """The environment that gives a child process (a worker) this same connection."""
+        names = {"bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS", "security_protocol": "KAFKA_SECURITY_PROTOCOL",
+                 "sasl_mechanism": "KAFKA_SASL_MECHANISM", "sasl_username": "KAFKA_SASL_USERNAME",
+                 "sasl_password": "KAFKA_SASL_PASSWORD", "ssl_cafile": "KAFKA_SSL_CAFILE",
+                 "ssl_certfile": "KAFKA_SSL_CERTFILE", "ssl_keyfile": "KAFKA_SSL_KEYFILE"}
+        return {variable: getattr(self, name) for name, variable in names.items() if getattr(self, name) is not None}
+
+
 @dataclass(frozen=True)
 class Settings:
-    bootstrap_servers: str
+    kafka: KafkaConnection
     topics: TopicNames
     app_id: str
     partitions: int
@@ -49,7 +135,7 @@ class Settings:
     def from_env(cls) -> Settings:
         env = os.environ
         return cls(
-            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or embedded_broker_address() or "127.0.0.1:9092",
+            kafka=KafkaConnection.from_env(env.get("KAFKA_BOOTSTRAP_SERVERS") or embedded_broker_address() or "127.0.0.1:9092"),
             topics=TopicNames.with_prefix(env.get("PROTEST_TALLY_TOPIC_PREFIX", "")),
             app_id=env.get("PROTEST_TALLY_APP_ID", "protest-tally"),
             partitions=int(env.get("PROTEST_TALLY_PARTITIONS", "4")),

@@ -12,12 +12,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from schemas import TallyRow
-from worker.settings import TopicNames
+from worker.settings import KafkaConnection, TopicNames
 
 
-async def topic_partitions(bootstrap_servers: str, topics: list[str]) -> list[TopicPartition]:
+async def topic_partitions(kafka: KafkaConnection, topics: list[str]) -> list[TopicPartition]:
     """The partitions of these topics (none for a topic that does not exist yet)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     await admin.start()
     try:
         described = await admin.describe_topics(topics)
@@ -26,11 +26,11 @@ async def topic_partitions(bootstrap_servers: str, topics: list[str]) -> list[To
     return [TopicPartition(t["topic"], p["partition"]) for t in described if t["error_code"] == 0 for p in t["partitions"]]
 
 
-async def end_offsets(bootstrap_servers: str, topics: list[str]) -> dict[TopicPartition, int]:
-    partitions = await topic_partitions(bootstrap_servers, topics)
+async def end_offsets(kafka: KafkaConnection, topics: list[str]) -> dict[TopicPartition, int]:
+    partitions = await topic_partitions(kafka, topics)
     if not partitions:
         return {}
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         return await consumer.end_offsets(partitions)
@@ -38,17 +38,17 @@ async def end_offsets(bootstrap_servers: str, topics: list[str]) -> dict[TopicPa
         await consumer.stop()
 
 
-async def count_records(bootstrap_servers: str, topic: str) -> int:
+async def count_records(kafka: KafkaConnection, topic: str) -> int:
     """Records on a (non-compacted) topic: the sum of its partitions' end offsets."""
-    return sum((await end_offsets(bootstrap_servers, [topic])).values())
+    return sum((await end_offsets(kafka, [topic])).values())
 
 
-async def follow_tally(bootstrap_servers: str, topics: TopicNames, *, follow: bool = False) -> AsyncIterator[TallyRow]:
+async def follow_tally(kafka: KafkaConnection, topics: TopicNames, *, follow: bool = False) -> AsyncIterator[TallyRow]:
     """Every row record from the beginning of protest.tally; with follow, keep waiting for changes."""
-    partitions = await topic_partitions(bootstrap_servers, [topics.tally])
+    partitions = await topic_partitions(kafka, [topics.tally])
     if not partitions:
         return
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False, auto_offset_reset="earliest")
     await consumer.start()
     try:
         consumer.assign(partitions)
@@ -66,18 +66,18 @@ async def follow_tally(bootstrap_servers: str, topics: TopicNames, *, follow: bo
         await consumer.stop()
 
 
-async def read_tally(bootstrap_servers: str, topics: TopicNames) -> dict[str, TallyRow]:
+async def read_tally(kafka: KafkaConnection, topics: TopicNames) -> dict[str, TallyRow]:
     """The current table: the latest record per key."""
     rows: dict[str, TallyRow] = {}
-    async for row in follow_tally(bootstrap_servers, topics):
+    async for row in follow_tally(kafka, topics):
         rows[row.key] = row
     return rows
 
 
-async def committed_offsets(bootstrap_servers: str, group_id: str, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+async def committed_offsets(kafka: KafkaConnection, group_id: str, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
     """The group's committed offsets (0 where none). A consumer that never joins the group asks for them, which
     works on tansu too (its admin OffsetFetch answer does not parse)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), group_id=group_id, enable_auto_commit=False)
     await consumer.start()
     try:
         return {tp: (await consumer.committed(tp)) or 0 for tp in partitions}
@@ -85,18 +85,18 @@ async def committed_offsets(bootstrap_servers: str, group_id: str, partitions: l
         await consumer.stop()
 
 
-async def group_lag(bootstrap_servers: str, group_id: str, topics: list[str]) -> int | None:
+async def group_lag(kafka: KafkaConnection, group_id: str, topics: list[str]) -> int | None:
     """Records on these topics that the group has not committed yet (None while its coordinator is not known)."""
-    ends = await end_offsets(bootstrap_servers, topics)
+    ends = await end_offsets(kafka, topics)
     try:
-        committed = await committed_offsets(bootstrap_servers, group_id, list(ends))
+        committed = await committed_offsets(kafka, group_id, list(ends))
     except KafkaError:
         return None
     # max(0, ...): tansu can report an end offset below the committed one (see its limits in the README).
     return sum(max(0, end - committed[tp]) for tp, end in ends.items())
 
 
-async def wait_until_processed(bootstrap_servers: str, topics: TopicNames, group_id: str, expected_items: int, timeout: float = 120.0,
+async def wait_until_processed(kafka: KafkaConnection, topics: TopicNames, group_id: str, expected_items: int, timeout: float = 120.0,
                                alive: Callable[[], bool] = lambda: True) -> None:
     """Until every item is reported or dead-lettered, the group has committed everything, and the tally is still."""
     deadline = time.monotonic() + timeout
@@ -104,9 +104,9 @@ async def wait_until_processed(bootstrap_servers: str, topics: TopicNames, group
     while time.monotonic() < deadline:
         if not alive():
             raise RuntimeError("the worker exited before the pipeline was done")
-        ends = await end_offsets(bootstrap_servers, [topics.reports, topics.dead_letter, topics.tally])
+        ends = await end_offsets(kafka, [topics.reports, topics.dead_letter, topics.tally])
         outputs = sum(end for tp, end in ends.items() if tp.topic in (topics.reports, topics.dead_letter))
-        lag = await group_lag(bootstrap_servers, group_id, [topics.raw, topics.reports, topics.evidence])
+        lag = await group_lag(kafka, group_id, [topics.raw, topics.reports, topics.evidence])
         snapshot = (outputs, lag, sum(end for tp, end in ends.items() if tp.topic == topics.tally))
         if outputs >= expected_items and lag == 0 and snapshot == last_snapshot:
             return

@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 from worker.broker.embedded import free_port, stop_process
+from worker.settings import KafkaConnection
 
 
 class WorkerProcess:
     """A worker child process; stopped with SIGTERM on exit, or killed with `kill()`."""
 
-    def __init__(self, bootstrap: str, data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
-        self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "PROTEST_TALLY_DATA_DIR": str(data_dir),
+    def __init__(self, kafka: KafkaConnection, data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.env = {**os.environ, **kafka.as_env(), "PROTEST_TALLY_DATA_DIR": str(data_dir),
                     "PROTEST_TALLY_WEB_PORT": str(free_port()), **(extra_env or {})}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None

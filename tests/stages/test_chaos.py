@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from aiokafka import AIOKafkaConsumer
 
 from schemas import Report
+from worker.settings import KafkaConnection
 from worker.feed import ArchivedDocument
 from worker.synth import synth_archive
 from worker.tally import evidence_of, fold_tally
@@ -43,8 +44,8 @@ def comparable(row) -> tuple:
     return row.reports, row.detained_low, row.detained_high, tuple(claims), tuple(sorted(row.doc_ids))
 
 
-async def reported_doc_ids(bootstrap: str, topic: str) -> set[str]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
+async def reported_doc_ids(kafka: KafkaConnection, topic: str) -> set[str]:
+    consumer = AIOKafkaConsumer(topic, **kafka.client_options(), auto_offset_reset="earliest", group_id=None)
     await consumer.start()
     ids: set[str] = set()
     try:
@@ -60,7 +61,7 @@ async def reported_doc_ids(bootstrap: str, topic: str) -> set[str]:
 
 
 def reports_so_far(pipeline) -> int:
-    return asyncio.run(count_records(pipeline.bootstrap, pipeline.settings.topics.reports))
+    return asyncio.run(count_records(pipeline.kafka, pipeline.settings.topics.reports))
 
 
 @pytest.mark.chaos
@@ -89,6 +90,6 @@ def test_tally_survives_sigkills_and_equals_the_oracle(pipeline):
     expected = oracle(documents)
     assert set(rows) == set(expected)
     assert rows == expected
-    assert asyncio.run(reported_doc_ids(pipeline.bootstrap, pipeline.settings.topics.reports)) == {d.doc_id for d in documents}
+    assert asyncio.run(reported_doc_ids(pipeline.kafka, pipeline.settings.topics.reports)) == {d.doc_id for d in documents}
     print(json.dumps({"items": ITEMS, "kills_at_s": kill_times, "restart_to_first_report_s": restart_seconds,
                       "rows": len(rows), "seconds": round(time.monotonic() - started, 1)}))

@@ -9,6 +9,7 @@ import json
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from schemas import DeadLetter
+from worker.settings import KafkaConnection
 from worker.tally_topic import count_records
 
 BAD_RECORDS = [
@@ -25,8 +26,8 @@ BAD_RECORDS = [
 ]
 
 
-async def publish(bootstrap: str, topic: str, records) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def publish(kafka: KafkaConnection, topic: str, records) -> None:
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all")
     await producer.start()
     try:
         for key, value, _ in records:
@@ -35,8 +36,8 @@ async def publish(bootstrap: str, topic: str, records) -> None:
         await producer.stop()
 
 
-async def read_all(bootstrap: str, topic: str, expected: int) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
+async def read_all(kafka: KafkaConnection, topic: str, expected: int) -> list:
+    consumer = AIOKafkaConsumer(topic, **kafka.client_options(), auto_offset_reset="earliest", group_id=None)
     await consumer.start()
     records = []
     try:
@@ -53,18 +54,18 @@ async def read_all(bootstrap: str, topic: str, expected: int) -> list:
 def test_bad_records_are_dead_lettered_and_good_ones_still_reported(pipeline, seed_documents):
     topics = pipeline.settings.topics
     worker = pipeline.start_worker()
-    asyncio.run(publish(pipeline.bootstrap, topics.raw, BAD_RECORDS))
+    asyncio.run(publish(pipeline.kafka, topics.raw, BAD_RECORDS))
     pipeline.replay(seed_documents)
     total = len(BAD_RECORDS) + len(seed_documents)
     pipeline.wait(total)
     assert worker.process.poll() is None, "the worker keeps running"
 
-    reported = asyncio.run(count_records(pipeline.bootstrap, topics.reports))
-    dead = asyncio.run(count_records(pipeline.bootstrap, topics.dead_letter))
+    reported = asyncio.run(count_records(pipeline.kafka, topics.reports))
+    dead = asyncio.run(count_records(pipeline.kafka, topics.dead_letter))
     assert (reported, dead) == (len(seed_documents), len(BAD_RECORDS))
-    assert reported + dead == asyncio.run(count_records(pipeline.bootstrap, topics.raw)), "in = processed + dead-lettered"
+    assert reported + dead == asyncio.run(count_records(pipeline.kafka, topics.raw)), "in = processed + dead-lettered"
 
-    letters = [DeadLetter.model_validate_json(r.value) for r in asyncio.run(read_all(pipeline.bootstrap, topics.dead_letter, dead))]
+    letters = [DeadLetter.model_validate_json(r.value) for r in asyncio.run(read_all(pipeline.kafka, topics.dead_letter, dead))]
     by_key = {base64.b64decode(letter.key_b64): letter for letter in letters}
     for key, value, error_class in BAD_RECORDS:
         letter = by_key[key]

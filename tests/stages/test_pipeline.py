@@ -72,7 +72,7 @@ def test_late_consumer_reads_the_full_table_from_the_compacted_topic(pipeline, s
     expected = {key: row.model_dump(mode="json") for key, row in pipeline.tally().items()}
 
     async def late_consumer() -> dict[str, dict]:
-        consumer = AIOKafkaConsumer(pipeline.settings.topics.tally, bootstrap_servers=pipeline.bootstrap,
+        consumer = AIOKafkaConsumer(pipeline.settings.topics.tally, **pipeline.kafka.client_options(),
                                     group_id=f"{pipeline.settings.app_id}-late", auto_offset_reset="earliest")
         await consumer.start()
         rows: dict[str, dict] = {}

