@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections import Counter
 
 import structlog
 
@@ -22,6 +24,37 @@ def configure_logging(level: str = "INFO") -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
+    quiet_repeats = RepeatedMessageFilter()
+    for name in KAFKA_CLIENT_LOGGERS:
+        logging.getLogger(name).addFilter(quiet_repeats)
+
+
+#: aiokafka's loggers that repeat one error many times a second while a broker is away.
+KAFKA_CLIENT_LOGGERS = ("aiokafka", "aiokafka.conn", "aiokafka.cluster", "aiokafka.consumer.fetcher",
+                        "aiokafka.consumer.group_coordinator", "aiokafka.producer.sender")
+
+
+class RepeatedMessageFilter(logging.Filter):
+    """Lets each message (by logger, level and template) through once per `window` seconds and says how many
+    were held back: while a broker is down aiokafka logs the same connection error thousands of times a second,
+    which buries the worker's own `broker_unreachable` line."""
+
+    def __init__(self, window: float = 10.0) -> None:
+        super().__init__()
+        self.window = window
+        self.last_passed: dict[tuple, float] = {}
+        self.held_back: Counter[tuple] = Counter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, str(record.msg))
+        now = time.monotonic()
+        if now - self.last_passed.get(key, -self.window) < self.window:
+            self.held_back[key] += 1
+            return False
+        self.last_passed[key] = now
+        if held_back := self.held_back.pop(key, 0):
+            record.msg = f"{record.msg} [{held_back} more like this in the last {self.window:g} s not shown]"
+        return True
 
 
 log = structlog.get_logger("protest_tally")

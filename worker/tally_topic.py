@@ -18,8 +18,8 @@ from worker.settings import KafkaConnection, TopicNames
 async def topic_partitions(kafka: KafkaConnection, topics: list[str]) -> list[TopicPartition]:
     """The partitions of these topics (none for a topic that does not exist yet)."""
     admin = AIOKafkaAdminClient(**kafka.client_options())
-    await admin.start()
     try:
+        await admin.start()
         described = await admin.describe_topics(topics)
     finally:
         await admin.close()
@@ -31,8 +31,8 @@ async def end_offsets(kafka: KafkaConnection, topics: list[str]) -> dict[TopicPa
     if not partitions:
         return {}
     consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
-    await consumer.start()
     try:
+        await consumer.start()
         return await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
@@ -78,8 +78,8 @@ async def committed_offsets(kafka: KafkaConnection, group_id: str, partitions: l
     """The group's committed offsets (0 where none). A consumer that never joins the group asks for them, which
     works on tansu too (its admin OffsetFetch answer does not parse)."""
     consumer = AIOKafkaConsumer(**kafka.client_options(), group_id=group_id, enable_auto_commit=False)
-    await consumer.start()
     try:
+        await consumer.start()
         return {tp: (await consumer.committed(tp)) or 0 for tp in partitions}
     finally:
         await consumer.stop()

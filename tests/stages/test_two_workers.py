@@ -9,7 +9,7 @@ import signal
 import threading
 import time
 
-from tests.stages.test_chaos import comparable, oracle, reports_so_far
+from tests.oracle import differences, oracle, reports_so_far, tally_of
 from worker.feed import ArchivedDocument
 from worker.synth import synth_archive
 
@@ -41,5 +41,5 @@ def test_second_worker_takes_over_and_the_tally_equals_the_oracle(pipeline):
     pipeline.wait(ITEMS, timeout=300)
     taken_over = {p for p in assigned_partitions(second.log_path.read_text()) if ".feed.raw[" in p}
     assert taken_over == raw[0] | raw[1], "the survivor owns every partition"
-    rows = {key: comparable(row) for key, row in pipeline.tally().items()}
-    assert rows == oracle(documents)
+    rows, expected = tally_of(pipeline), oracle(documents)
+    assert rows == expected, differences(rows, expected)

@@ -29,6 +29,7 @@ from worker.logs import log
 from worker.tally_topic import committed_offsets, topic_partitions
 
 STALL_CHECK_SECONDS = settings.progress_check_interval
+BROKER_DOWN_LOG_SECONDS = 30.0
 SOURCE_TOPICS = {settings.topics.raw, settings.topics.reports, settings.topics.evidence}
 
 
@@ -50,6 +51,8 @@ class Progress:
     committed_moved_at: float = field(default_factory=time.monotonic)
     last_handled_at: float | None = None
     before_assignment: dict[TopicPartition, int] = field(default_factory=dict)
+    broker_down_since: float | None = None
+    broker_down_logged_at: float = 0.0
 
     @contextlib.contextmanager
     def handling(self, message):
@@ -124,8 +127,11 @@ async def check_progress() -> None:
     try:
         committed = await committed_offsets(settings.kafka, settings.app_id, assigned)
     except KafkaError as error:
-        log.warning("progress_check_failed", error=str(error))
+        _broker_unreachable(error)
         return
+    if progress.broker_down_since is not None:
+        log.info("broker_reachable", down_seconds=round(time.monotonic() - progress.broker_down_since, 1))
+        progress.broker_down_since = None
     if committed != progress.committed:
         progress.committed, progress.committed_moved_at = committed, time.monotonic()
     progress.lag = {tp: max(0, (app.consumer.highwater(tp) or 0) - committed[tp]) for tp in assigned}
@@ -148,14 +154,30 @@ async def check_progress() -> None:
     progress.lag_unchanged_since = (progress.acked, lagging)
 
 
+def _broker_unreachable(error: KafkaError) -> None:
+    """Logged when the broker stops answering, then every BROKER_DOWN_LOG_SECONDS while it stays away; Faust's
+    and aiokafka's clients keep retrying on their own, and the worker carries on once it is back."""
+    now = time.monotonic()
+    if progress.broker_down_since is None:
+        progress.broker_down_since = now
+    elif now - progress.broker_down_logged_at < BROKER_DOWN_LOG_SECONDS:
+        return
+    progress.broker_down_logged_at = now
+    log.warning("broker_unreachable", error=str(error), down_seconds=round(now - progress.broker_down_since, 1),
+                bootstrap_servers=settings.kafka.bootstrap_servers, action="waiting for it to come back")
+
+
 def health() -> tuple[bool, dict]:
-    """Unhealthy when there is lag but the committed offsets have not moved for `health_stall_seconds`."""
+    """Unhealthy when there is lag but the committed offsets have not moved for `health_stall_seconds`, or when
+    the broker has been unreachable that long."""
     now = time.monotonic()
     lag = sum(progress.lag.values())
     stalled_for = now - progress.committed_moved_at
-    healthy = lag == 0 or stalled_for < settings.health_stall_seconds
+    unreachable_for = 0.0 if progress.broker_down_since is None else now - progress.broker_down_since
+    healthy = (lag == 0 or stalled_for < settings.health_stall_seconds) and unreachable_for < settings.health_stall_seconds
     return healthy, {
         "healthy": healthy,
+        "broker_unreachable_seconds": round(unreachable_for, 1),
         "lag": lag,
         "partitions": {f"{tp.topic}[{tp.partition}]": n for tp, n in sorted(progress.lag.items())},
         "committed_unchanged_seconds": round(stalled_for, 1),

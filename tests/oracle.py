@@ -1,0 +1,68 @@
+"""What a fault test compares against: the tally recomputed from the input with the pure functions, and the
+doc ids found on protest.reports."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+
+from aiokafka import AIOKafkaConsumer
+
+from schemas import Report
+from worker.feed import ArchivedDocument
+from worker.settings import KafkaConnection
+from worker.tally import evidence_of, fold_tally
+from worker.tally_topic import count_records
+from worker.text.analyze import analyze
+
+
+def oracle(documents: list[ArchivedDocument]) -> dict:
+    rows: dict = {}
+    when = datetime(2022, 1, 1, tzinfo=timezone.utc)
+    for document in documents:
+        for evidence in evidence_of(analyze(document.text, document.doc_id), when):
+            fold_tally(rows, evidence)
+    return {key: comparable(row) for key, row in rows.items()}
+
+
+def comparable(row) -> tuple:
+    """What must not depend on the order in which partitions were processed."""
+    claims = sorted((c.count, c.upper or 0, c.qualifier, c.scope, c.source or "", c.documents) for c in row.claims)
+    return row.reports, row.detained_low, row.detained_high, tuple(claims), tuple(sorted(row.doc_ids))
+
+
+def tally_of(pipeline) -> dict:
+    return {key: comparable(row) for key, row in pipeline.tally().items()}
+
+
+async def reported_doc_ids(kafka: KafkaConnection, topic: str) -> set[str]:
+    consumer = AIOKafkaConsumer(topic, **kafka.client_options(), auto_offset_reset="earliest", group_id=None)
+    await consumer.start()
+    ids: set[str] = set()
+    try:
+        idle = 0
+        while idle < 4:
+            batches = await consumer.getmany(timeout_ms=500)
+            idle = 0 if batches else idle + 1
+            for records in batches.values():
+                ids.update(Report.model_validate_json(r.value).doc_id for r in records)
+    finally:
+        await consumer.stop()
+    return ids
+
+
+def reports_so_far(pipeline) -> int:
+    return asyncio.run(count_records(pipeline.kafka, pipeline.settings.topics.reports))
+
+
+def differences(rows: dict, expected: dict) -> list[str]:
+    """Rows that differ from the oracle, with the doc ids missing from or extra in each (for a failure message)."""
+    lines = []
+    for key in sorted(set(rows) | set(expected)):
+        got, want = rows.get(key), expected.get(key)
+        if got == want:
+            continue
+        got_ids, want_ids = set(got[-1]) if got else set(), set(want[-1]) if want else set()
+        lines.append(f"{key}: reports {got and got[0]} != {want and want[0]}, missing {sorted(want_ids - got_ids)}, "
+                     f"extra {sorted(got_ids - want_ids)}, detained {got and got[1:3]} vs {want and want[1:3]}")
+    return lines
