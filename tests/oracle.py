@@ -4,15 +4,16 @@ doc ids found on protest.reports."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import datetime, timezone
 
 from aiokafka import AIOKafkaConsumer
 
-from schemas import Report
+from schemas import DeadLetter
 from worker.feed import ArchivedDocument
 from worker.settings import KafkaConnection
 from worker.tally import evidence_of, fold_tally
-from worker.tally_topic import count_records
+from worker.tally_topic import count_records, end_offsets
 from worker.text.analyze import analyze
 
 
@@ -35,20 +36,20 @@ def tally_of(pipeline) -> dict:
     return {key: comparable(row) for key, row in pipeline.tally().items()}
 
 
-async def reported_doc_ids(kafka: KafkaConnection, topic: str) -> set[str]:
+async def read_topic(kafka: KafkaConnection, topic: str) -> list:
     consumer = AIOKafkaConsumer(topic, **kafka.client_options(), auto_offset_reset="earliest", group_id=None)
     await consumer.start()
-    ids: set[str] = set()
+    records = []
     try:
         idle = 0
         while idle < 4:
             batches = await consumer.getmany(timeout_ms=500)
             idle = 0 if batches else idle + 1
-            for records in batches.values():
-                ids.update(Report.model_validate_json(r.value).doc_id for r in records)
+            for batch in batches.values():
+                records.extend(batch)
     finally:
         await consumer.stop()
-    return ids
+    return records
 
 
 def reports_so_far(pipeline) -> int:
@@ -66,3 +67,26 @@ def differences(rows: dict, expected: dict) -> list[str]:
         lines.append(f"{key}: reports {got and got[0]} != {want and want[0]}, missing {sorted(want_ids - got_ids)}, "
                      f"extra {sorted(got_ids - want_ids)}, detained {got and got[1:3]} vs {want and want[1:3]}")
     return lines
+
+
+def outcomes(pipeline) -> tuple[Counter, Counter, set]:
+    """(reports per feed.raw position, dead letters per feed.raw position, every feed.raw position) - promise 1
+    holds when each position has exactly one outcome (repeats of one report after a crash share a position)."""
+    topics = pipeline.settings.topics
+    reports = asyncio.run(read_topic(pipeline.kafka, topics.reports))
+    letters = asyncio.run(read_topic(pipeline.kafka, topics.dead_letter))
+    reported = Counter((int(dict(r.headers)["source-partition"]), int(dict(r.headers)["source-offset"])) for r in reports)
+    dead = Counter((letter.partition, letter.offset) for letter in (DeadLetter.model_validate_json(r.value) for r in letters)
+                   if letter.topic == topics.raw)
+    ends = asyncio.run(end_offsets(pipeline.kafka, [topics.raw]))
+    return reported, dead, {(tp.partition, offset) for tp, end in ends.items() for offset in range(end)}
+
+
+def assert_one_outcome_per_item(pipeline, repeats_allowed: bool) -> int:
+    """Promise 1, checked on the topics; returns how many outcomes were repeats (redeliveries after a crash)."""
+    reported, dead, positions = outcomes(pipeline)
+    assert not set(reported) & set(dead), "an item both reported and dead-lettered"
+    assert set(reported) | set(dead) == positions, f"items without an outcome: {sorted(positions - set(reported) - set(dead))[:20]}"
+    if not repeats_allowed:
+        assert max(reported.values(), default=1) == 1 and max(dead.values(), default=1) == 1, "an item has two outcomes"
+    return sum(reported.values()) + sum(dead.values()) - len(positions)

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 
-from tests.oracle import differences, oracle, reported_doc_ids, reports_so_far, tally_of
+from tests.oracle import assert_one_outcome_per_item, differences, oracle, reports_so_far, tally_of
 from worker.feed import ArchivedDocument
 from worker.synth import synth_archive
 
@@ -47,6 +47,6 @@ def test_tally_survives_sigkills_and_equals_the_oracle(pipeline):
     rows = tally_of(pipeline)
     expected = oracle(documents)
     assert rows == expected, differences(rows, expected)
-    assert asyncio.run(reported_doc_ids(pipeline.kafka, pipeline.settings.topics.reports)) == {d.doc_id for d in documents}
+    repeats = assert_one_outcome_per_item(pipeline, repeats_allowed=True)
     print(json.dumps({"items": ITEMS, "kills_at_s": kill_times, "restart_to_first_report_s": restart_seconds,
-                      "rows": len(rows), "seconds": round(time.monotonic() - started, 1)}))
+                      "rows": len(rows), "repeated_outcomes": repeats, "seconds": round(time.monotonic() - started, 1)}))

@@ -9,7 +9,7 @@ import signal
 import threading
 import time
 
-from tests.oracle import differences, oracle, reports_so_far, tally_of
+from tests.oracle import assert_one_outcome_per_item, differences, oracle, reports_so_far, tally_of
 from worker.feed import ArchivedDocument
 from worker.synth import synth_archive
 
@@ -43,3 +43,4 @@ def test_second_worker_takes_over_and_the_tally_equals_the_oracle(pipeline):
     assert taken_over == raw[0] | raw[1], "the survivor owns every partition"
     rows, expected = tally_of(pipeline), oracle(documents)
     assert rows == expected, differences(rows, expected)
+    assert_one_outcome_per_item(pipeline, repeats_allowed=True)

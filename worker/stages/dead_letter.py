@@ -15,6 +15,14 @@ from worker.logs import log
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+def describe(error: BaseException) -> str:
+    """The reason, without the input's text: the record keeps the original bytes, and logs must not carry documents."""
+    if isinstance(error, ValidationError):
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in error.errors(include_input=False))
+        return f"{error.error_count()} validation error(s) for {error.title}: {problems}"
+    return str(error)
+
+
 async def dead_letter(message, error: BaseException, doc_id: str | None = None) -> None:
     record = DeadLetter(
         topic=message.topic,
@@ -23,7 +31,7 @@ async def dead_letter(message, error: BaseException, doc_id: str | None = None) 
         key_b64=base64.b64encode(message.key).decode() if message.key is not None else None,
         value_b64=base64.b64encode(message.value or b"").decode(),
         error_class=type(error).__name__,
-        error_message=str(error)[:2000],
+        error_message=describe(error)[:2000],
         doc_id=doc_id,
         failed_at=datetime.now(timezone.utc),
     )

@@ -39,6 +39,13 @@ def read_feed_item(key: bytes | None, value: bytes) -> FeedItem:
     return item
 
 
+def source_headers(message) -> list[tuple[str, bytes]]:
+    """Where a report came from: after a crash an item can be reported twice, and its position on feed.raw is what
+    tells a repeat (same position) from a second item with the same doc id (another position)."""
+    return [("source-topic", message.topic.encode()), ("source-partition", str(message.partition).encode()),
+            ("source-offset", str(message.offset).encode())]
+
+
 async def ingest_message(message) -> None:
     """One feed.raw record -> one Report on protest.reports, or one DeadLetter; returns once it is on the broker."""
     try:
@@ -53,7 +60,7 @@ async def ingest_message(message) -> None:
         await dead_letter(message, error, doc_id=item.doc_id)
         return
     delivery = await reports_topic.send(key=item.doc_id.encode(), value=report.model_dump_json().encode(),
-                                        timestamp=item.published_at.timestamp())
+                                        timestamp=item.published_at.timestamp(), headers=source_headers(message))
     await delivery
     log.info("reported", doc_id=item.doc_id, wave=report.wave, detentions=len(report.detentions), cities=len(report.cities))
 
