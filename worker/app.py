@@ -5,6 +5,7 @@ from __future__ import annotations
 import faust
 
 from worker.logs import configure_logging
+from worker.progress import HandledOffsetsConsumer
 from worker.settings import MAX_MESSAGE_BYTES, Settings
 from worker.topics import ensure_topics
 
@@ -13,6 +14,11 @@ configure_logging()
 
 
 class ProtestTallyApp(faust.App):
+    def _new_transport(self):
+        transport = super()._new_transport()
+        transport.Consumer = HandledOffsetsConsumer
+        return transport
+
     async def on_first_start(self) -> None:
         # Our topics exist with their partition counts and configs before any agent subscribes.
         await ensure_topics(settings)
@@ -37,6 +43,7 @@ app = ProtestTallyApp(
     broker_heartbeat_interval=1.0,
     broker_rebalance_timeout=10.0,
     consumer_auto_offset_reset="earliest",
+    processing_guarantee=settings.processing_guarantee,
     producer_acks=-1,
     producer_max_request_size=MAX_MESSAGE_BYTES,
     table_standby_replicas=0,

@@ -48,7 +48,8 @@ async def follow_tally(kafka: KafkaConnection, topics: TopicNames, *, follow: bo
     partitions = await topic_partitions(kafka, [topics.tally])
     if not partitions:
         return
-    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False, auto_offset_reset="earliest",
+                                isolation_level="read_committed")
     await consumer.start()
     try:
         consumer.assign(partitions)

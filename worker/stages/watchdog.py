@@ -1,11 +1,8 @@
-"""Guards against two ways Faust loses track of records, found by our restart test on Apache Kafka.
+"""Gets a worker past the two ways Faust loses track of records, found by our fault tests on Apache Kafka.
 
-1. Skipped records. A record that reaches a stream while flow control is suspended, or that carries an
-   older generation id (both happen around start-up and rebalances), is acknowledged by Faust without
-   being handed to the agent, and its offset can then be committed. We track, per source partition,
-   the next offset our agents should see (the committed offset at assignment, then the last processed
-   offset + 1): a record that jumps past it, or a committed offset beyond it, means records were skipped,
-   and we seek back to them.
+1. Skipped records. Faust acknowledges some records without handing them to an agent (worker.progress, whose
+   consumer keeps their offsets from being committed). A record that jumps past the next offset we expect on
+   its partition, or a committed offset beyond it, means records were skipped: we seek back to them.
 2. Stalled partitions. Faust drops records it fetched when flow is suspended mid-batch and relies on a
    later seek to committed offsets; when none comes, a partition keeps lag while the worker idles. Lag
    that neither moves nor has an event in flight for two checks triggers that seek.
@@ -15,10 +12,8 @@ Both recoveries redeliver records (at-least-once), which the idempotent tally ab
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import TopicPartition
@@ -26,54 +21,11 @@ from aiokafka.errors import KafkaError
 
 from worker.app import app, settings
 from worker.logs import log
-from worker.tally_topic import committed_offsets, topic_partitions
+from worker.progress import SOURCE_TOPICS, progress
+from worker.tally_topic import committed_offsets
 
 STALL_CHECK_SECONDS = settings.progress_check_interval
 BROKER_DOWN_LOG_SECONDS = 30.0
-SOURCE_TOPICS = {settings.topics.raw, settings.topics.reports, settings.topics.evidence}
-
-
-@dataclass
-class Progress:
-    """What the agents have handled: events acknowledged, events in flight, the next offset per partition."""
-
-    acked: int = 0
-    in_flight: int = 0
-    next_offset: dict[TopicPartition, int] = field(default_factory=dict)
-    gaps: set[TopicPartition] = field(default_factory=set)
-    #: Partitions sought back, until the expected record arrives; records fetched before the seek still
-    #: drain from Faust's buffers meanwhile and must not count as new gaps.
-    reseeking: set[TopicPartition] = field(default_factory=set)
-    lag_unchanged_since: tuple[int, bool] = (-1, False)
-    #: For /health: per-partition lag, when the committed offsets last moved, when an event was last handled.
-    lag: dict[TopicPartition, int] = field(default_factory=dict)
-    committed: dict[TopicPartition, int] = field(default_factory=dict)
-    committed_moved_at: float = field(default_factory=time.monotonic)
-    last_handled_at: float | None = None
-    before_assignment: dict[TopicPartition, int] = field(default_factory=dict)
-    broker_down_since: float | None = None
-    broker_down_logged_at: float = 0.0
-
-    @contextlib.contextmanager
-    def handling(self, message):
-        tp = TopicPartition(message.topic, message.partition)
-        self.in_flight += 1
-        try:
-            yield
-        finally:
-            self.in_flight -= 1
-            self.acked += 1
-            self.last_handled_at = time.monotonic()
-            expected = self.next_offset.get(tp)
-            if expected is None or message.offset == expected:
-                self.next_offset[tp] = message.offset + 1
-                self.reseeking.discard(tp)
-            elif message.offset > expected and tp not in self.reseeking:
-                # Records before this one never reached us: next_offset stays, and the check seeks back to it.
-                self.gaps.add(tp)
-
-
-progress = Progress()
 
 
 async def process_each(stream, handle: Callable[[Any], Awaitable[None]]) -> None:
@@ -92,18 +44,6 @@ def _assigned_sources() -> list[TopicPartition]:
     return [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic in SOURCE_TOPICS]
 
 
-@app.on_partitions_revoked.connect
-async def _snapshot_before_assignment(app_, revoked, **kwargs) -> None:
-    """The committed offsets before this rebalance assigns anything: Faust can skip and commit records between
-    the assignment and the moment the assigned signal reaches us, so the earlier figure is the safe start."""
-    try:
-        partitions = await topic_partitions(settings.kafka, sorted(SOURCE_TOPICS))
-        progress.before_assignment = await committed_offsets(settings.kafka, settings.app_id, partitions)
-    except KafkaError as error:
-        log.warning("assignment_offsets_unknown", error=str(error))
-        progress.before_assignment = {}
-
-
 @app.on_partitions_assigned.connect
 async def _track_assignment(app_, assigned, **kwargs) -> None:
     sources = [TopicPartition(tp.topic, tp.partition) for tp in assigned if tp.topic in SOURCE_TOPICS]
@@ -112,8 +52,8 @@ async def _track_assignment(app_, assigned, **kwargs) -> None:
     except KafkaError as error:
         log.warning("assignment_offsets_unknown", error=str(error))
         committed = {}
-    # The lower of the two: at worst some records are read twice, which the tally absorbs.
-    progress.next_offset = {tp: min(offset, progress.before_assignment.get(tp, offset)) for tp, offset in committed.items()}
+    # Every worker commits only what it handled (worker.progress), so the committed offset is where we start.
+    progress.next_offset = committed
     progress.gaps.clear()
     progress.reseeking.clear()
     log.info("partitions_assigned", partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in sources))
@@ -132,6 +72,10 @@ async def check_progress() -> None:
     if progress.broker_down_since is not None:
         log.info("broker_reachable", down_seconds=round(time.monotonic() - progress.broker_down_since, 1))
         progress.broker_down_since = None
+    for tp in assigned:
+        # The assignment's offsets could not be read when it came: nothing of this partition was committed since
+        # (worker.progress), so its committed offset is still where it starts.
+        progress.next_offset.setdefault(tp, committed[tp])
     if committed != progress.committed:
         progress.committed, progress.committed_moved_at = committed, time.monotonic()
     progress.lag = {tp: max(0, (app.consumer.highwater(tp) or 0) - committed[tp]) for tp in assigned}

@@ -1,0 +1,58 @@
+"""The commit guard: offsets on source topics are committed no further than the agents handled in order."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from aiokafka import TopicPartition
+
+from worker.progress import SOURCE_TOPICS, Progress
+
+RAW = sorted(SOURCE_TOPICS)[0]
+TP = TopicPartition(RAW, 0)
+
+
+def message(offset: int, topic: str = RAW):
+    return SimpleNamespace(topic=topic, partition=0, offset=offset)
+
+
+def handle(progress: Progress, offset: int) -> None:
+    with progress.handling(message(offset)):
+        pass
+
+
+def test_nothing_is_committed_before_the_assignment_says_where_a_partition_starts():
+    progress = Progress()
+    handle(progress, 5)
+    assert progress.committable(TP, 6) is None
+
+
+def test_records_handled_in_order_can_be_committed():
+    progress = Progress(next_offset={TP: 3})
+    for offset in (3, 4, 5):
+        handle(progress, offset)
+    assert progress.committable(TP, 6) == 6
+    assert progress.committable(TP, 4) == 4, "never beyond what Faust proposes either"
+
+
+def test_a_skipped_record_holds_the_commit_back_and_is_reported_as_a_gap():
+    progress = Progress(next_offset={TP: 3})
+    handle(progress, 3)
+    handle(progress, 5)  # 4 never reached the agent
+    handle(progress, 6)
+    assert progress.committable(TP, 7) == 4
+    assert progress.gaps == {TP}
+
+
+def test_a_record_whose_handling_failed_is_not_counted_as_handled():
+    progress = Progress(next_offset={TP: 3})
+    with pytest.raises(RuntimeError), progress.handling(message(3)):
+        raise RuntimeError("producer gone")
+    assert progress.committable(TP, 4) == 3
+    assert progress.in_flight == 0
+
+
+def test_topics_the_agents_do_not_consume_are_not_capped():
+    progress = Progress()
+    assert progress.committable(TopicPartition("protest.tally", 0), 10) == 10

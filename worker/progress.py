@@ -1,0 +1,86 @@
+"""What our agents have really handled, and a consumer that never commits past it.
+
+Faust acknowledges some records without handing them to an agent: a record that reaches a stream while flow
+control is suspended, or that carries an older generation id (both happen around start-up and rebalances), and
+it then commits their offsets. A worker killed before anything re-reads them would lose them for good. So the
+offsets a worker commits on the agents' source topics are capped at the next offset our agents handled in order
+(`Progress.next_offset`): a skipped record holds the commit of its partition back until it is handled, and a
+partition whose position is not known yet (before `on_partitions_assigned` reached us) commits nothing.
+The watchdog (worker.stages.watchdog) then seeks back to the held-back record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+
+from aiokafka import TopicPartition
+from faust.transport.drivers.aiokafka import Consumer
+
+from worker.settings import Settings
+
+_settings = Settings.from_env()
+#: The topics our agents consume; the tally changelog is only read for recovery and is not guarded.
+SOURCE_TOPICS = frozenset({_settings.topics.raw, _settings.topics.reports, _settings.topics.evidence})
+
+
+@dataclass
+class Progress:
+    """What the agents have handled: events acknowledged, events in flight, the next offset per partition."""
+
+    acked: int = 0
+    in_flight: int = 0
+    #: Per source partition: the offset after the last record handled in order, from the committed offset on.
+    next_offset: dict[TopicPartition, int] = field(default_factory=dict)
+    gaps: set[TopicPartition] = field(default_factory=set)
+    #: Partitions sought back, until the expected record arrives; records fetched before the seek still
+    #: drain from Faust's buffers meanwhile and must not count as new gaps.
+    reseeking: set[TopicPartition] = field(default_factory=set)
+    lag_unchanged_since: tuple[int, bool] = (-1, False)
+    #: For /health: per-partition lag, when the committed offsets last moved, when an event was last handled.
+    lag: dict[TopicPartition, int] = field(default_factory=dict)
+    committed: dict[TopicPartition, int] = field(default_factory=dict)
+    committed_moved_at: float = field(default_factory=time.monotonic)
+    last_handled_at: float | None = None
+    broker_down_since: float | None = None
+    broker_down_logged_at: float = 0.0
+
+    @contextlib.contextmanager
+    def handling(self, message):
+        tp = TopicPartition(message.topic, message.partition)
+        self.in_flight += 1
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+        self.acked += 1
+        self.last_handled_at = time.monotonic()
+        expected = self.next_offset.get(tp)
+        if expected is None:
+            return  # the assignment has not reached us yet; it sets where this partition starts
+        if message.offset == expected:
+            self.next_offset[tp] = message.offset + 1
+            self.reseeking.discard(tp)
+        elif message.offset > expected and tp not in self.reseeking:
+            # Records before this one never reached us: next_offset stays, and the watchdog seeks back to it.
+            self.gaps.add(tp)
+
+    def committable(self, tp, proposed: int) -> int | None:
+        """The offset that may be committed for `tp` when Faust proposes `proposed`."""
+        if tp.topic not in SOURCE_TOPICS:
+            return proposed
+        handled = self.next_offset.get(TopicPartition(tp.topic, tp.partition))
+        return None if handled is None else min(proposed, handled)
+
+
+progress = Progress()
+
+
+class HandledOffsetsConsumer(Consumer):
+    """Faust's aiokafka consumer, committing on source topics no further than our agents handled."""
+
+    def _filter_committable_offsets(self, tps):
+        proposed = super()._filter_committable_offsets(tps)
+        capped = {tp: progress.committable(tp, offset) for tp, offset in proposed.items()}
+        return {tp: offset for tp, offset in capped.items() if offset is not None}
