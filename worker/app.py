@@ -43,7 +43,6 @@ app = ProtestTallyApp(
     broker_heartbeat_interval=1.0,
     broker_rebalance_timeout=10.0,
     consumer_auto_offset_reset="earliest",
-    processing_guarantee=settings.processing_guarantee,
     producer_acks=-1,
     producer_max_request_size=MAX_MESSAGE_BYTES,
     table_standby_replicas=0,

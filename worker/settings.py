@@ -130,7 +130,6 @@ class Settings:
     commit_interval: float
     progress_check_interval: float
     health_stall_seconds: float
-    processing_guarantee: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -147,7 +146,6 @@ class Settings:
             commit_interval=float(env.get("PROTEST_TALLY_COMMIT_INTERVAL", "1.0")),
             progress_check_interval=float(env.get("PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0")),
             health_stall_seconds=float(env.get("PROTEST_TALLY_HEALTH_STALL_SECONDS", "30")),
-            processing_guarantee=env.get("PROTEST_TALLY_PROCESSING_GUARANTEE", "at_least_once"),
         )
 
 
