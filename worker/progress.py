@@ -34,9 +34,9 @@ class Progress:
     #: Per source partition: the offset after the last record handled in order, from the committed offset on.
     next_offset: dict[TopicPartition, int] = field(default_factory=dict)
     gaps: set[TopicPartition] = field(default_factory=set)
-    #: Partitions sought back, until the expected record arrives; records fetched before the seek still
-    #: drain from Faust's buffers meanwhile and must not count as new gaps.
-    reseeking: set[TopicPartition] = field(default_factory=set)
+    #: Partitions sought back (and when), until the expected record arrives; records fetched before the seek
+    #: still drain from Faust's buffers meanwhile and must not count as new gaps.
+    reseeking: dict[TopicPartition, float] = field(default_factory=dict)
     lag_unchanged_since: tuple[int, bool] = (-1, False)
     #: For /health: per-partition lag, when the committed offsets last moved, when an event was last handled.
     lag: dict[TopicPartition, int] = field(default_factory=dict)
@@ -61,7 +61,7 @@ class Progress:
             return  # the assignment has not reached us yet; it sets where this partition starts
         if message.offset == expected:
             self.next_offset[tp] = message.offset + 1
-            self.reseeking.discard(tp)
+            self.reseeking.pop(tp, None)
         elif message.offset > expected and tp not in self.reseeking:
             # Records before this one never reached us: next_offset stays, and the watchdog seeks back to it.
             self.gaps.add(tp)

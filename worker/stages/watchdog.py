@@ -26,6 +26,8 @@ from worker.tally_topic import committed_offsets
 
 STALL_CHECK_SECONDS = settings.progress_check_interval
 BROKER_DOWN_LOG_SECONDS = 30.0
+#: A seek whose record has not come back after this long is made again.
+RESEEK_AGAIN_SECONDS = 2 * STALL_CHECK_SECONDS
 
 
 async def process_each(stream, handle: Callable[[Any], Awaitable[None]]) -> None:
@@ -79,18 +81,26 @@ async def check_progress() -> None:
     if committed != progress.committed:
         progress.committed, progress.committed_moved_at = committed, time.monotonic()
     progress.lag = {tp: max(0, (app.consumer.highwater(tp) or 0) - committed[tp]) for tp in assigned}
-    if progress.in_flight:
-        return  # a long event is being handled: nothing is stalled, nothing to re-read yet
+    # Gaps are re-read even while events are in flight: under steady load something always is, and a gap holds its
+    # partition's commits back (worker.progress) until it is re-read.
     for tp in assigned:
         expected = progress.next_offset.get(tp)
-        if expected is None or tp in progress.reseeking:
+        if expected is None:
             continue
-        if tp in progress.gaps or committed[tp] > expected:
+        sought_at = progress.reseeking.get(tp)
+        if sought_at is not None:
+            # Sought back already: wait for the record, and seek again if it does not come (Faust can skip it again).
+            skipped = time.monotonic() - sought_at >= RESEEK_AGAIN_SECONDS
+        else:
+            skipped = tp in progress.gaps or committed[tp] > expected
+        if skipped:
             log.warning("skipped_records_reseek", partition=f"{tp.topic}[{tp.partition}]", expected=expected,
                         committed=committed[tp])
             progress.gaps.discard(tp)
-            progress.reseeking.add(tp)
+            progress.reseeking[tp] = time.monotonic()
             await app.consumer.seek(tp, expected)
+    if progress.in_flight:
+        return  # a long event is being handled: nothing is stalled
     lagging = any(progress.lag.values())
     if lagging and progress.lag_unchanged_since == (progress.acked, True):
         log.warning("stalled_partitions_reseek")
