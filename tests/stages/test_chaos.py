@@ -5,9 +5,6 @@ item must end as a report or a dead letter (promise 1 and 2 of the README's reli
 
 from __future__ import annotations
 
-import pytest
-
-import asyncio
 import json
 import random
 import signal
@@ -22,7 +19,6 @@ ITEMS = 2000
 KILLS = 3
 
 
-@pytest.mark.chaos
 def test_tally_survives_sigkills_and_equals_the_oracle(pipeline):
     documents = [ArchivedDocument(i["doc_id"], i["text"]) for i in synth_archive(ITEMS, seed=11)]
     rng = random.Random(5)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
 import signal
 import threading
@@ -22,7 +20,6 @@ def assigned_partitions(log_text: str) -> set[str]:
     return set(re.findall(r'"([^"]+)"', lines[-1])) if lines else set()
 
 
-@pytest.mark.chaos
 def test_second_worker_takes_over_and_the_tally_equals_the_oracle(pipeline):
     documents = [ArchivedDocument(i["doc_id"], i["text"]) for i in synth_archive(ITEMS, seed=23)]
     first, second = pipeline.start_worker(), pipeline.start_worker()
