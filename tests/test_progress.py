@@ -56,3 +56,38 @@ def test_a_record_whose_handling_failed_is_not_counted_as_handled():
 def test_topics_the_agents_do_not_consume_are_not_capped():
     progress = Progress()
     assert progress.committable(TopicPartition("protest.tally", 0), 10) == 10
+
+
+def test_records_handled_while_the_assignment_was_read_count_when_they_follow_the_committed_offset():
+    progress = Progress()
+    for offset in (7, 8, 9):
+        handle(progress, offset)
+    progress.start({TP: 7})
+    assert progress.next_offset[TP] == 10 and not progress.gaps
+    handle(progress, 10)
+    assert progress.committable(TP, 11) == 11
+
+
+def test_records_handled_early_past_a_hole_mark_a_gap():
+    progress = Progress()
+    handle(progress, 9)
+    progress.start({TP: 7})
+    assert (progress.next_offset[TP], progress.gaps) == (7, {TP})
+
+    broken = Progress()
+    for offset in (7, 9):
+        handle(broken, offset)
+    broken.start({TP: 7})
+    assert (broken.next_offset[TP], broken.gaps) == (7, {TP})
+
+
+def test_a_partition_kept_through_a_rebalance_continues_from_what_we_handled():
+    progress = Progress(next_offset={TP: 12})
+    progress.start({TP: 10})
+    assert progress.next_offset[TP] == 12
+
+
+def test_a_partition_another_worker_took_further_continues_from_its_commit():
+    progress = Progress(next_offset={TP: 12, TopicPartition(RAW, 1): 3})
+    progress.start({TP: 20})
+    assert progress.next_offset == {TP: 20}, "partitions no longer assigned are forgotten"

@@ -33,6 +33,9 @@ class Progress:
     in_flight: int = 0
     #: Per source partition: the offset after the last record handled in order, from the committed offset on.
     next_offset: dict[TopicPartition, int] = field(default_factory=dict)
+    #: Per partition whose start is not known yet (its assignment is being read): the run of offsets handled
+    #: meanwhile, as (first, next, broken).
+    early: dict[TopicPartition, tuple[int, int, bool]] = field(default_factory=dict)
     gaps: set[TopicPartition] = field(default_factory=set)
     #: Partitions sought back (and when), until the expected record arrives; records fetched before the seek
     #: still drain from Faust's buffers meanwhile and must not count as new gaps.
@@ -58,13 +61,38 @@ class Progress:
         self.last_handled_at = time.monotonic()
         expected = self.next_offset.get(tp)
         if expected is None:
-            return  # the assignment has not reached us yet; it sets where this partition starts
-        if message.offset == expected:
+            self._handled_early(tp, message.offset)
+        elif message.offset == expected:
             self.next_offset[tp] = message.offset + 1
             self.reseeking.pop(tp, None)
         elif message.offset > expected and tp not in self.reseeking:
             # Records before this one never reached us: next_offset stays, and the watchdog seeks back to it.
             self.gaps.add(tp)
+
+    def _handled_early(self, tp: TopicPartition, offset: int) -> None:
+        run = self.early.get(tp)
+        if run is None:
+            self.early[tp] = (offset, offset + 1, False)
+        elif offset == run[1]:
+            self.early[tp] = (run[0], offset + 1, run[2])
+        elif offset > run[1]:
+            self.early[tp] = (run[0], run[1], True)
+
+    def start(self, assigned: dict[TopicPartition, int]) -> None:
+        """Take a new assignment, given each partition's committed offset. A partition continues from there, or
+        from further on where our agents already handled the records that follow it (before this assignment, or
+        while it was being read); records handled past a hole mark a gap, which the watchdog re-reads."""
+        handled_before = self.next_offset
+        self.next_offset = {}
+        for tp, committed in assigned.items():
+            start = max(committed, handled_before.get(tp, committed))
+            first, following, broken = self.early.pop(tp, (start, start, False))
+            if first > start or broken:
+                self.gaps.add(tp)
+            elif following > start:
+                start = following
+            self.next_offset[tp] = start
+        self.early.clear()
 
     def committable(self, tp, proposed: int) -> int | None:
         """The offset that may be committed for `tp` when Faust proposes `proposed`."""

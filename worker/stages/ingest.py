@@ -62,7 +62,7 @@ async def ingest_message(message) -> None:
     delivery = await reports_topic.send(key=item.doc_id.encode(), value=report.model_dump_json().encode(),
                                         timestamp=item.published_at.timestamp(), headers=source_headers(message))
     await delivery
-    log.info("reported", doc_id=item.doc_id, wave=report.wave, detentions=len(report.detentions), cities=len(report.cities))
+    log.info("reported", doc_id=item.doc_id, partition=message.partition, offset=message.offset, wave=report.wave, detentions=len(report.detentions), cities=len(report.cities))
 
 
 @app.agent(raw_topic)

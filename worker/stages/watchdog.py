@@ -27,7 +27,8 @@ from worker.tally_topic import committed_offsets
 STALL_CHECK_SECONDS = settings.progress_check_interval
 BROKER_DOWN_LOG_SECONDS = 30.0
 #: A seek whose record has not come back after this long is made again.
-RESEEK_AGAIN_SECONDS = 2 * STALL_CHECK_SECONDS
+RESEEK_AGAIN_SECONDS = STALL_CHECK_SECONDS
+GAP_CHECK_SECONDS = 0.5
 
 
 async def process_each(stream, handle: Callable[[Any], Awaitable[None]]) -> None:
@@ -54,11 +55,41 @@ async def _track_assignment(app_, assigned, **kwargs) -> None:
     except KafkaError as error:
         log.warning("assignment_offsets_unknown", error=str(error))
         committed = {}
-    # Every worker commits only what it handled (worker.progress), so the committed offset is where we start.
-    progress.next_offset = committed
     progress.gaps.clear()
     progress.reseeking.clear()
+    # Every worker commits only what it handled (worker.progress), so the committed offset is where we start.
+    progress.start(committed)
     log.info("partitions_assigned", partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in sources))
+
+
+async def reseek_skipped(committed: dict[TopicPartition, int] | None = None) -> None:
+    """Seek back to the first record our agents did not see, on every partition with a gap (or, given the committed
+    offsets, with a commit beyond it). This runs even while events are in flight: under steady load something
+    always is, and a gap holds its partition's commits back (worker.progress) until it is re-read."""
+    for tp in _assigned_sources():
+        expected = progress.next_offset.get(tp)
+        if expected is None:
+            continue
+        sought_at = progress.reseeking.get(tp)
+        if sought_at is not None:
+            # Sought back already: wait for the record, and seek again if it does not come (Faust can skip it again).
+            skipped = time.monotonic() - sought_at >= RESEEK_AGAIN_SECONDS
+        else:
+            skipped = tp in progress.gaps or (committed is not None and committed[tp] > expected)
+        if skipped:
+            log.warning("skipped_records_reseek", partition=f"{tp.topic}[{tp.partition}]", expected=expected,
+                        committed=None if committed is None else committed[tp])
+            progress.gaps.discard(tp)
+            progress.reseeking[tp] = time.monotonic()
+            await app.consumer.seek(tp, expected)
+
+
+@app.timer(interval=GAP_CHECK_SECONDS)
+async def reseek_gaps_soon() -> None:
+    """Gaps are re-read within a moment, not at the next progress check: a worker killed before that would
+    leave a partition's commits held back since its start, and its successor would re-read all of it."""
+    if (progress.gaps or progress.reseeking) and not app.rebalancing:
+        await reseek_skipped()
 
 
 @app.timer(interval=STALL_CHECK_SECONDS)
@@ -74,31 +105,14 @@ async def check_progress() -> None:
     if progress.broker_down_since is not None:
         log.info("broker_reachable", down_seconds=round(time.monotonic() - progress.broker_down_since, 1))
         progress.broker_down_since = None
-    for tp in assigned:
-        # The assignment's offsets could not be read when it came: nothing of this partition was committed since
-        # (worker.progress), so its committed offset is still where it starts.
-        progress.next_offset.setdefault(tp, committed[tp])
+    if any(tp not in progress.next_offset for tp in assigned):
+        # The assignment's offsets could not be read when it came: nothing was committed since (worker.progress),
+        # so the committed offsets are still where the partitions start.
+        progress.start({tp: progress.next_offset.get(tp, committed[tp]) for tp in assigned})
     if committed != progress.committed:
         progress.committed, progress.committed_moved_at = committed, time.monotonic()
     progress.lag = {tp: max(0, (app.consumer.highwater(tp) or 0) - committed[tp]) for tp in assigned}
-    # Gaps are re-read even while events are in flight: under steady load something always is, and a gap holds its
-    # partition's commits back (worker.progress) until it is re-read.
-    for tp in assigned:
-        expected = progress.next_offset.get(tp)
-        if expected is None:
-            continue
-        sought_at = progress.reseeking.get(tp)
-        if sought_at is not None:
-            # Sought back already: wait for the record, and seek again if it does not come (Faust can skip it again).
-            skipped = time.monotonic() - sought_at >= RESEEK_AGAIN_SECONDS
-        else:
-            skipped = tp in progress.gaps or committed[tp] > expected
-        if skipped:
-            log.warning("skipped_records_reseek", partition=f"{tp.topic}[{tp.partition}]", expected=expected,
-                        committed=committed[tp])
-            progress.gaps.discard(tp)
-            progress.reseeking[tp] = time.monotonic()
-            await app.consumer.seek(tp, expected)
+    await reseek_skipped(committed)
     if progress.in_flight:
         return  # a long event is being handled: nothing is stalled
     lagging = any(progress.lag.values())
