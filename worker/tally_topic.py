@@ -50,8 +50,8 @@ async def follow_tally(kafka: KafkaConnection, topics: TopicNames, *, follow: bo
         return
     consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False, auto_offset_reset="earliest",
                                 isolation_level="read_committed")
-    await consumer.start()
     try:
+        await consumer.start()
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
