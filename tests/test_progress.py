@@ -91,3 +91,13 @@ def test_a_partition_another_worker_took_further_continues_from_its_commit():
     progress = Progress(next_offset={TP: 12, TopicPartition(RAW, 1): 3})
     progress.start({TP: 20})
     assert progress.next_offset == {TP: 20}, "partitions no longer assigned are forgotten"
+
+
+def test_records_past_a_gap_are_left_for_the_re_read_and_do_not_move_the_commit():
+    progress = Progress(next_offset={TP: 3})
+    handle(progress, 3)
+    handle(progress, 6)  # 4 and 5 were skipped: a gap
+    assert progress.will_come_again(message(7)) and progress.will_come_again(message(6))
+    assert not progress.will_come_again(message(4)), "the record at the gap is handled"
+    assert progress.committable(TP, 8) == 4
+    assert not Progress(next_offset={TP: 3}).will_come_again(message(9)), "no gap, nothing to leave"

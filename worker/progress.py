@@ -69,6 +69,13 @@ class Progress:
             # Records before this one never reached us: next_offset stays, and the watchdog seeks back to it.
             self.gaps.add(tp)
 
+    def will_come_again(self, message) -> bool:
+        """A record past a gap of its partition: the watchdog seeks back to the gap, so it is read again in order.
+        Handling it now would only repeat work (thousands of records, when Faust's buffers are full)."""
+        tp = TopicPartition(message.topic, message.partition)
+        expected = self.next_offset.get(tp)
+        return (tp in self.gaps or tp in self.reseeking) and expected is not None and message.offset > expected
+
     def _handled_early(self, tp: TopicPartition, offset: int) -> None:
         run = self.early.get(tp)
         if run is None:

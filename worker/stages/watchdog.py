@@ -38,6 +38,9 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[None]]) -> None
     past an unfinished record (faust-streaming #606)."""
     manual = stream.noack()
     async for event in manual.events():
+        if progress.will_come_again(event.message):
+            await manual.ack(event)  # safe: commits stop at the gap (worker.progress)
+            continue
         with progress.handling(event.message):
             await handle(event.message)
             await manual.ack(event)
