@@ -97,7 +97,14 @@ def test_records_past_a_gap_are_left_for_the_re_read_and_do_not_move_the_commit(
     progress = Progress(next_offset={TP: 3})
     handle(progress, 3)
     handle(progress, 6)  # 4 and 5 were skipped: a gap
-    assert progress.will_come_again(message(7)) and progress.will_come_again(message(6))
-    assert not progress.will_come_again(message(4)), "the record at the gap is handled"
+    assert progress.needs_no_handling(message(7)) and progress.needs_no_handling(message(6))
+    assert not progress.needs_no_handling(message(4)), "the record at the gap is handled"
     assert progress.committable(TP, 8) == 4
-    assert not Progress(next_offset={TP: 3}).will_come_again(message(9)), "no gap, nothing to leave"
+    assert not Progress(next_offset={TP: 3}).needs_no_handling(message(9)), "no gap, nothing to leave"
+
+
+def test_records_handled_already_are_not_handled_again():
+    progress = Progress(next_offset={TP: 10})
+    assert progress.needs_no_handling(message(9))
+    assert not progress.needs_no_handling(message(10))
+    assert not Progress().needs_no_handling(message(9)), "before the start is known, everything is handled"

@@ -69,12 +69,15 @@ class Progress:
             # Records before this one never reached us: next_offset stays, and the watchdog seeks back to it.
             self.gaps.add(tp)
 
-    def will_come_again(self, message) -> bool:
-        """A record past a gap of its partition: the watchdog seeks back to the gap, so it is read again in order.
-        Handling it now would only repeat work (thousands of records, when Faust's buffers are full)."""
+    def needs_no_handling(self, message) -> bool:
+        """A record handled already (before the partition's next offset: a redelivery after a seek or a rebalance),
+        or one past a gap of its partition, which the watchdog seeks back to and so reads again in order. Handling
+        either now would only repeat work: thousands of records, when Faust's buffers are full."""
         tp = TopicPartition(message.topic, message.partition)
         expected = self.next_offset.get(tp)
-        return (tp in self.gaps or tp in self.reseeking) and expected is not None and message.offset > expected
+        if expected is None:
+            return False
+        return message.offset < expected or (message.offset > expected and (tp in self.gaps or tp in self.reseeking))
 
     def _handled_early(self, tp: TopicPartition, offset: int) -> None:
         run = self.early.get(tp)

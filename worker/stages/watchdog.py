@@ -38,8 +38,8 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[None]]) -> None
     past an unfinished record (faust-streaming #606)."""
     manual = stream.noack()
     async for event in manual.events():
-        if progress.will_come_again(event.message):
-            await manual.ack(event)  # safe: commits stop at the gap (worker.progress)
+        if progress.needs_no_handling(event.message):
+            await manual.ack(event)  # safe: commits never pass the next offset to handle (worker.progress)
             continue
         with progress.handling(event.message):
             await handle(event.message)
