@@ -184,12 +184,19 @@ class EmbeddedKafka(EmbeddedBroker):
     def command(self) -> list[str]:
         config = self._write_config()
         if not (self.data_dir / "logs" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             subprocess.run(
-                self._java("kafka.tools.StorageTool", "format", "--standalone", "-t", cluster_id, "-c", str(config)),
+                self._java("kafka.tools.StorageTool", "format", "--standalone", "-t", new_cluster_id(), "-c", str(config)),
                 check=True, capture_output=True,
             )
         return self._java("kafka.Kafka", str(config))
+
+
+def new_cluster_id() -> str:
+    """A Kafka cluster id (a UUID in URL-safe base64) that does not start with "-", which the storage tool would
+    read as an option (one id in 64; Kafka's own Uuid.randomUuid skips those too)."""
+    while (cluster_id := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"):
+        pass
+    return cluster_id
 
 
 class EmbeddedTansu(EmbeddedBroker):
