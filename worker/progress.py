@@ -48,6 +48,7 @@ class Progress:
     last_handled_at: float | None = None
     broker_down_since: float | None = None
     broker_down_logged_at: float = 0.0
+    recovery_restarted_at: float = 0.0
 
     @contextlib.contextmanager
     def handling(self, message):
