@@ -129,7 +129,7 @@ async def check_progress() -> None:
 @app.timer(interval=STALL_CHECK_SECONDS)
 async def restart_stalled_recovery() -> None:
     """Faust's table recovery can wait forever for changelog records that never arrive ("No event received for
-    active tp ... since recovery start"; seen once in 17 two-worker runs, the survivor then idled with lag for
+    active tp ... since recovery start"; seen once in 29 two-worker runs, the survivor then idled with lag for
     good). Our tables recover in about a second, so a recovery that runs RECOVERY_STALL_SECONDS is restarted
     the way Faust restarts it after a second rebalance: its offsets are read and sought again."""
     recovery = app.tables.recovery
