@@ -11,10 +11,6 @@ from worker.text.analyze import analyze
 DEVSET = Path(__file__).resolve().parent / "devset"
 SENTENCES = [json.loads(line) for line in (DEVSET / "sentences.jsonl").read_text().splitlines() if line.strip()]
 ARTICLES = [json.loads(line) for line in (DEVSET / "articles.jsonl").read_text().splitlines() if line.strip()]
-#: Known misses, kept visible: each must still fail (strict), so a fix shows up.
-KNOWN_MISSES = {
-    "h-oth": "the figure's place is a landmark (Bolotnaya Square) in a sentence that names no city",
-}
 
 
 def test_devset_has_the_size_the_issue_asks_for():
@@ -39,12 +35,7 @@ def test_sentence(case):
                 assert getattr(claim, field) == expected[field], field
 
 
-@pytest.mark.parametrize(
-    "article",
-    [pytest.param(a, marks=pytest.mark.xfail(reason=KNOWN_MISSES[a["id"]], strict=True)) if a["id"] in KNOWN_MISSES else a
-     for a in ARTICLES],
-    ids=lambda a: a["id"],
-)
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a["id"])
 def test_article(article):
     report = analyze(article["text"], article["id"])
     assert report.wave == article["wave"], report.wave_evidence

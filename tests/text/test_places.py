@@ -24,6 +24,9 @@ def names(sentence):
         ("protests in Nizhny Novgorod", ["Nizhniy Novgorod"]),
         ("Demonstrators in Minsk and London", ["Minsk", "London"]),
         ("Police in Moscow on Sunday", ["Moscow"]),
+        ("Riot police cleared Bolotnaya Square", ["Moscow"]),
+        ("marchers on Nevsky Prospekt and in Moscow", ["Saint Petersburg", "Moscow"]),
+        ("a rally on Manezhnaya Square in Moscow", ["Moscow", "Moscow"]),
     ],
 )
 def test_city_mentions(sentence, expected):

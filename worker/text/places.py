@@ -1,6 +1,7 @@
 """City mentions from the frozen GeoNames gazetteer, matched with Aho-Corasick.
 
-The gazetteer is built by scripts/build_gazetteer.py; here it is only loaded and matched.
+The gazetteer is built by scripts/build_gazetteer.py; here it is only loaded and matched, together with a small
+table of landmarks that stand for their city (data/landmarks.json).
 """
 
 from __future__ import annotations
@@ -42,10 +43,13 @@ class CityMention:
 class Gazetteer:
     """Alias -> canonical city, with word-boundary-checked multi-pattern search."""
 
-    def __init__(self, entries: list[list]) -> None:
+    def __init__(self, entries: list[list], landmarks: list[list] = ()) -> None:
         self._automaton = ahocorasick.Automaton()
         for alias, name, country, _population in entries:
             self._automaton.add_word(alias, (len(alias), Place(name=name, country=country)))
+        # A landmark names its city: "detained on Bolotnaya Square" happened in Moscow.
+        for landmark, name, country in landmarks:
+            self._automaton.add_word(landmark, (len(landmark), Place(name=name, country=country)))
         self._automaton.make_automaton()
 
     def find(self, text: str) -> list[CityMention]:
@@ -92,5 +96,7 @@ def is_attributive(sentence: str, mention: CityMention) -> bool:
 
 @cache
 def gazetteer() -> Gazetteer:
-    data = json.loads(resources.files("worker.text").joinpath("data/gazetteer.json").read_text(encoding="utf-8"))
-    return Gazetteer(data["entries"])
+    data = resources.files("worker.text").joinpath("data")
+    cities = json.loads(data.joinpath("gazetteer.json").read_text(encoding="utf-8"))
+    landmarks = json.loads(data.joinpath("landmarks.json").read_text(encoding="utf-8"))
+    return Gazetteer(cities["entries"], landmarks["landmarks"])
