@@ -68,6 +68,14 @@ class Pipeline:
         return {"PROTEST_TALLY_APP_ID": self.settings.app_id, "PROTEST_TALLY_TOPIC_PREFIX": self.settings.topics.raw[: -len("feed.raw")],
                 "PROTEST_TALLY_COMMIT_INTERVAL": "0.5", **self.env_overrides}
 
+    @classmethod
+    def create(cls, kafka: KafkaConnection, workdir: Path) -> Pipeline:
+        """A pipeline with a fresh topic prefix and consumer group, its topics created."""
+        name = f"t{uuid.uuid4().hex[:8]}"
+        settings = dataclasses.replace(Settings.from_env(), kafka=kafka, app_id=name, topics=TopicNames.with_prefix(f"{name}."))
+        asyncio.run(ensure_topics(settings))
+        return cls(kafka, workdir, settings)
+
     def start_worker(self) -> WorkerProcess:
         index = len(self.workers)
         worker = WorkerProcess(self.kafka, self.workdir / f"worker-{index}", self.workdir / f"worker-{index}.log", self.env)
@@ -96,11 +104,7 @@ class Pipeline:
 
 @pytest.fixture
 def pipeline(kafka, tmp_path) -> Pipeline:
-    name = f"t{uuid.uuid4().hex[:8]}"
-    settings = dataclasses.replace(Settings.from_env(), kafka=kafka, app_id=name,
-                                   topics=TopicNames.with_prefix(f"{name}."))
-    asyncio.run(ensure_topics(settings))
-    pipe = Pipeline(kafka, tmp_path, settings)
+    pipe = Pipeline.create(kafka, tmp_path)
     yield pipe
     pipe.stop()
 

@@ -6,10 +6,10 @@ import faust
 
 from worker.logs import configure_logging
 from worker.progress import HandledOffsetsConsumer
-from worker.settings import MAX_MESSAGE_BYTES, Settings
+from worker.settings import MAX_MESSAGE_BYTES, worker_settings
 from worker.topics import ensure_topics
 
-settings = Settings.from_env()
+settings = worker_settings()
 configure_logging()
 
 

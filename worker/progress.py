@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from aiokafka import TopicPartition
 from faust.transport.drivers.aiokafka import Consumer
 
-from worker.settings import Settings
+from worker.settings import worker_settings
 
-_settings = Settings.from_env()
+_topics = worker_settings().topics
 #: The topics our agents consume; the tally changelog is only read for recovery and is not guarded.
-SOURCE_TOPICS = frozenset({_settings.topics.raw, _settings.topics.reports, _settings.topics.evidence})
+SOURCE_TOPICS = frozenset({_topics.raw, _topics.reports, _topics.evidence})
 
 
 @dataclass

@@ -6,6 +6,7 @@ import json
 import os
 import ssl
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 
 
@@ -147,6 +148,12 @@ class Settings:
             progress_check_interval=float(env.get("PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0")),
             health_stall_seconds=float(env.get("PROTEST_TALLY_HEALTH_STALL_SECONDS", "30")),
         )
+
+
+@cache
+def worker_settings() -> Settings:
+    """The running worker's settings, read from the environment once."""
+    return Settings.from_env()
 
 
 def embedded_broker_address() -> str | None:

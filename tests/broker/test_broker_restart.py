@@ -3,8 +3,6 @@ waits, says so in its log, carries on in the same process, and the tally equals 
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import json
 import signal
 import time
@@ -15,9 +13,7 @@ from tests.conftest import Pipeline
 from tests.oracle import assert_one_outcome_per_item, differences, oracle, reports_so_far, tally_of
 from worker.broker import EmbeddedKafka
 from worker.feed import ArchivedDocument
-from worker.settings import Settings, TopicNames
 from worker.synth import synth_archive
-from worker.topics import ensure_topics
 
 ITEMS = 800
 DOWN_SECONDS = 8
@@ -27,35 +23,32 @@ DOWN_SECONDS = 8
 def test_worker_rides_out_a_broker_restart(stop_signal, tmp_path):
     documents = [ArchivedDocument(i["doc_id"], i["text"]) for i in synth_archive(ITEMS, seed=31)]
     before, after = documents[: ITEMS // 2], documents[ITEMS // 2 :]
-    broker = EmbeddedKafka(tmp_path / "kafka").start()
-    settings = dataclasses.replace(Settings.from_env(), kafka=broker.connection, app_id="broker-restart", topics=TopicNames())
-    pipeline = Pipeline(broker.connection, tmp_path, settings)
-    try:
-        asyncio.run(ensure_topics(settings))
-        worker = pipeline.start_worker()
-        pipeline.replay(before)
-        deadline = time.monotonic() + 120
-        while reports_so_far(pipeline) < 50:
-            assert time.monotonic() < deadline, "the worker never reported"
-            time.sleep(0.2)
-        stopped = time.monotonic()
-        broker.stop(stop_signal)
-        time.sleep(DOWN_SECONDS)
-        assert worker.process.poll() is None, "the worker exited while the broker was down"
-        broker.start()
-        restarted = time.monotonic()
-        pipeline.replay(after)
-        pipeline.wait(ITEMS, timeout=300)
-        assert worker.process.poll() is None, "the worker exited"
-        assert len(pipeline.workers) == 1
-        rows, expected = tally_of(pipeline), oracle(documents)
-        assert rows == expected, differences(rows, expected)
-        repeats = assert_one_outcome_per_item(pipeline, repeats_allowed=True)
-        log_text = worker.log_path.read_text()
-        assert '"event": "broker_unreachable"' in log_text
-        assert '"event": "broker_reachable"' in log_text
-        print(json.dumps({"signal": stop_signal.name, "items": ITEMS, "broker_down_s": round(restarted - stopped, 1),
-                          "done_after_restart_s": round(time.monotonic() - restarted, 1), "repeated_outcomes": repeats}))
-    finally:
-        pipeline.stop()
-        broker.stop()
+    with EmbeddedKafka(tmp_path / "kafka") as broker:
+        pipeline = Pipeline.create(broker.connection, tmp_path)
+        try:
+            worker = pipeline.start_worker()
+            pipeline.replay(before)
+            deadline = time.monotonic() + 120
+            while reports_so_far(pipeline) < 50:
+                assert time.monotonic() < deadline, "the worker never reported"
+                time.sleep(0.2)
+            stopped = time.monotonic()
+            broker.stop(stop_signal)
+            time.sleep(DOWN_SECONDS)
+            assert worker.process.poll() is None, "the worker exited while the broker was down"
+            broker.start()
+            restarted = time.monotonic()
+            pipeline.replay(after)
+            pipeline.wait(ITEMS, timeout=300)
+            assert worker.process.poll() is None, "the worker exited"
+            assert len(pipeline.workers) == 1
+            rows, expected = tally_of(pipeline), oracle(documents)
+            assert rows == expected, differences(rows, expected)
+            repeats = assert_one_outcome_per_item(pipeline, repeats_allowed=True)
+            log_text = worker.log_path.read_text()
+            assert '"event": "broker_unreachable"' in log_text
+            assert '"event": "broker_reachable"' in log_text
+            print(json.dumps({"signal": stop_signal.name, "items": ITEMS, "broker_down_s": round(restarted - stopped, 1),
+                              "done_after_restart_s": round(time.monotonic() - restarted, 1), "repeated_outcomes": repeats}))
+        finally:
+            pipeline.stop()

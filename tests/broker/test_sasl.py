@@ -10,9 +10,8 @@ from aiokafka.errors import KafkaError
 
 from tests.conftest import Pipeline
 from worker.broker import EmbeddedKafka
-from worker.settings import KafkaConnection, Settings, TopicNames
+from worker.settings import KafkaConnection
 from worker.tally_topic import count_records
-from worker.topics import ensure_topics
 
 PASSWORD = "tally-secret-7f3a"
 
@@ -46,14 +45,12 @@ def sasl_kafka(tmp_path_factory):
 
 
 def test_the_pipeline_runs_on_a_sasl_broker_and_logs_no_secret(sasl_kafka, seed_documents, tmp_path):
-    settings = dataclasses.replace(Settings.from_env(), kafka=sasl_kafka.connection, app_id="sasl", topics=TopicNames())
-    asyncio.run(ensure_topics(settings))
-    pipeline = Pipeline(sasl_kafka.connection, tmp_path, settings)
+    pipeline = Pipeline.create(sasl_kafka.connection, tmp_path)
     try:
         pipeline.start_worker()
         pipeline.replay(seed_documents)
         pipeline.wait(len(seed_documents))
-        assert asyncio.run(count_records(sasl_kafka.connection, settings.topics.reports)) == len(seed_documents)
+        assert asyncio.run(count_records(sasl_kafka.connection, pipeline.settings.topics.reports)) == len(seed_documents)
         assert pipeline.tally()
     finally:
         pipeline.stop()

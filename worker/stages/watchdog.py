@@ -47,13 +47,18 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[None]]) -> None
             await manual.ack(event)
 
 
+def _sources(tps) -> list[TopicPartition]:
+    """The agents' source partitions among `tps` (Faust's TPs), as aiokafka TopicPartitions."""
+    return [TopicPartition(tp.topic, tp.partition) for tp in tps if tp.topic in SOURCE_TOPICS]
+
+
 def _assigned_sources() -> list[TopicPartition]:
-    return [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic in SOURCE_TOPICS]
+    return _sources(app.consumer.assignment())
 
 
 @app.on_partitions_assigned.connect
 async def _track_assignment(app_, assigned, **kwargs) -> None:
-    sources = [TopicPartition(tp.topic, tp.partition) for tp in assigned if tp.topic in SOURCE_TOPICS]
+    sources = _sources(assigned)
     try:
         committed = await committed_offsets(settings.kafka, settings.app_id, sources)
     except KafkaError as error:
@@ -112,7 +117,7 @@ async def check_progress() -> None:
     if any(tp not in progress.next_offset for tp in assigned):
         # The assignment's offsets could not be read when it came: nothing was committed since (worker.progress),
         # so the committed offsets are still where the partitions start.
-        progress.start({tp: progress.next_offset.get(tp, committed[tp]) for tp in assigned})
+        progress.start(committed)
     if committed != progress.committed:
         progress.committed, progress.committed_moved_at = committed, time.monotonic()
     progress.lag = {tp: max(0, (app.consumer.highwater(tp) or 0) - committed[tp]) for tp in assigned}
