@@ -11,7 +11,7 @@ from schemas import NATIONWIDE, Place, Report
 from worker.text.clean import CleanText, clean, split_sentences
 from worker.text.detentions import extract_claims
 from worker.text.places import CityMention, gazetteer
-from worker.text.sources import find_source
+from worker.text.segment import segment
 from worker.text.waves import wave_classifier
 
 # Words that say something is happening in the street at that place (matched on the lower-cased sentence:
@@ -41,12 +41,10 @@ def analyze(text: str, doc_id: str) -> Report:
 def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
     """`analyze` for a page already cleaned (the worker checks that something is left before reading it)."""
     lines = [split_sentences(line) for line in cleaned.lines]
-    sentences = [sentence for line in lines for sentence in line]
-    headline_sentences = len(lines[0]) if cleaned.title else 0
     # Per document: the detention and the protest-city passes ask about the same sentences.
     find_sites = lru_cache(maxsize=None)(gazetteer().find_sites)
     reading = wave_classifier().classify(cleaned.text)
-    claims = extract_claims(sentences, find_sites, find_source, headline_sentences)
+    claims = extract_claims(segment(list(cleaned.lines), cleaned.title is not None), find_sites)
     cities = protest_cities(lines, find_sites)
     for claim in claims:
         if claim.place != NATIONWIDE:

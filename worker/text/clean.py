@@ -45,8 +45,6 @@ _BOILERPLATE_START = re.compile(
       | if\ you\ would\ like\ to\ donate\b
       | share\ (?:this|on)\b.{0,40}$
       | (?:follow|subscribe)\b.{0,60}$
-      | [•·▪►]
-      | \*\ 
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -96,6 +94,10 @@ def is_boilerplate(line: str) -> bool:
     return any(hint in lowered for hint in _ANYWHERE_HINTS) and bool(_BOILERPLATE_ANYWHERE.search(line))
 
 
+#: A repeated headline or caption is dropped; short lines repeat for real ("Number of detentions: four" on two cards).
+MIN_REPEATED_LINE = 40
+
+
 def clean(text: str) -> CleanText:
     """Normalise, drop URLs, boilerplate lines and repeated lines; the first line left is the title."""
     seen: set[str] = set()
@@ -109,7 +111,7 @@ def clean(text: str) -> CleanText:
         if not line or is_boilerplate(line):
             continue
         fingerprint = line.casefold()
-        if fingerprint in seen:
+        if fingerprint in seen and len(line) > MIN_REPEATED_LINE:
             continue
         seen.add(fingerprint)
         lines.append(line)

@@ -1,265 +1,237 @@
-"""Detention figures: a number counts only where the sentence ties it to detaining or arresting people.
+"""Detention claims of a page: each block is read by the frames (frames.py), then given place, source and scope.
 
-Each figure is tested against the forms wire copy uses ("police detained N", "N people were
-arrested", "N arrests", "hundreds of detentions", "the number of detainees rose to N", "and M in
-St Petersburg"), then given its place, source and scope.
+Blocks come from segment.py: prose is read sentence by sentence; a "key: value" line, a list item or a card is
+read with what its heading and its list's intro say ("Detentions by city:" / "Moscow - at least 80").
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schemas import NATIONWIDE, DetentionClaim, Place, Scope
-from worker.text.numbers import Figure, find_figures
+from worker.text.attach import PlaceContext, article_capital, place_for, place_of_token
+from worker.text.clean import split_sentences
+from worker.text.frames import FrameMatch, frames, match_frame
+from worker.text.lexicon import Token, tag
+from worker.text.numbers import Figure
 from worker.text.places import CityMention
+from worker.text.scope import is_live_day, scope_of
+from worker.text.segment import Block, value_items
+from worker.text.sources import find_source
 
-_DETAIN_PARTICIPLE = r"(?:detained|arrested|apprehended|rounded\s+up|taken\s+into\s+custody|held(?!\s+(?:a|an|the|rallies|protests|talks|meetings|placards|signs|banners|posters|up|out|back|for)\b)|taken\s+away\s+by\s+police|in\s+custody|behind\s+bars\s+overnight)"
-_DETAIN_NOUN = r"(?:arrests|detentions|detainees|arrested|detained)"
-_PEOPLE = (
-    r"(?:people|persons|protesters|protestors|demonstrators|activists|participants|residents|citizens|students|"
-    r"journalists|russians|men|women|individuals|others|children|minors|pensioners|supporters|opponents|critics|"
-    r"muscovites|marchers|picketers|rally-goers|believers|reporters|lawyers|teenagers|youths|"
-    r"of\s+them|of\s+whom|more)"
-)
-_MODIFIER = r"(?:[a-z]+-[a-z]+|peaceful|anti-war|young|russian|belarusian|ukrainian|local|other|more|further|new|additional|opposition|navalny|pro-navalny|alleged|reported|total|more\s+than|people's)"
-_AUXILIARY = r"(?:(?:were|was|are|is|have|has|had|been|being|be|got|get|may|might|could|would|will|reportedly|also|already|now|so\s+far|then|later|subsequently|reported|said\s+to\s+have|thought\s+to\s+have|believed\s+to\s+have)\s+)*"
-
-# "1,474 people were detained", "dozens of protesters have been arrested", "1,300 arrests", "12 detained"
-_FIGURE_THEN_DETENTION = re.compile(
-    rf"^\s*(?:of\s+)?(?:{_MODIFIER}\s+){{0,3}}(?:{_PEOPLE}\s+)?(?:{_MODIFIER}\s+){{0,2}}"
-    rf"(?:{_DETAIN_NOUN}\b|{_AUXILIARY}{_DETAIN_PARTICIPLE}\b|(?:who|that)\s+{_AUXILIARY}{_DETAIN_PARTICIPLE}\b)",
-    re.IGNORECASE,
-)
-# "police detained 1,474", "Russia detains N at protests", "arresting at least 300"
-_DETENTION_VERB_THEN_FIGURE = re.compile(
-    r"\b(?:detain(?:s|ed|ing)?|arrest(?:s|ed|ing)?|apprehend(?:s|ed|ing)?|round(?:s|ed|ing)?\s+up|jail(?:s|ed)?\s+overnight|"
-    r"(?:haul(?:s|ed|ing)?|carr(?:y|ies|ied|ying)|drag(?:s|ged|ging)?|t(?:ake|akes|ook|aking))\s+away)"
-    r"\s+(?:(?:a\s+total\s+of|an?\s+additional|another|a\s+further|some\s+of\s+the|the)\s+)?['\"]?$",
-    re.IGNORECASE,
-)
-# "the number of detainees rose to N", "arrests climbed past N", "the total number of arrests since Thursday past N"
-_DETENTION_NOUN_PHRASE = re.compile(
-    r"\b(?:arrests|detentions|detainees|(?:people|protesters|those)\s+(?:detained|arrested)|detained|arrested)\b",
-    re.IGNORECASE,
-)
-_TALLY_VERB = re.compile(
-    r"\b(?:rose|rise|rising|risen|climbed|climbing|climb|reached|reaching|reach|exceeded|exceeds|exceeding|passed|"
-    r"past|topped|tops|surpassed|surpasses|stood|stands|hit|hits|increased|jumped|grew|swelled|neared|nears|"
-    r"approached|totalled|totaled|totals|numbered|numbers|takes|took|bringing|brings|brought|is|was|were|are|at|to|of)\b",
-    re.IGNORECASE,
-)
-# Matched on the lower-cased sentence (faster than IGNORECASE).
-_DETENTION_CUE = re.compile(r"\b(?:detain|detention|arrest|apprehend|held|custody|round|haul|carr|drag|t[ao]o?k|jail)")
-_CITY_TALLY = re.compile(r"[A-Z][\w'-]+\s*\($")
-_DETENTION_WORD = re.compile(r"\b(?:detain\w*|detention\w*|arrest\w*)", re.IGNORECASE)
-# A verb of change anywhere between the noun and the figure ("arrests since Thursday climbed to N").
-_TALLY_VERB_ANYWHERE = re.compile(
-    r"\b(?:rose|climbed|reached|exceeded|passed|topped|surpassed|stood|increased|jumped|grew|takes|took|bringing)\b",
-    re.IGNORECASE,
-)
-_TALLY_QUALIFIER = re.compile(r"^(?:past|exceeded|exceeding|surpassed|topped|passed)\b", re.IGNORECASE)
-# "... and 200 in St Petersburg", "including 800 in Moscow", "while scores more reported in Yekaterinburg"
-_COORDINATED = re.compile(r"(?:,|;|\band\b|\bwhile\b|\bwhereas\b|\bwith\b|\bincluding\b|\bof\s+(?:them|whom)\b|\bplus\b)\s*$", re.IGNORECASE)
-_COORDINATED_TAIL = re.compile(
-    r"^\s*(?:more\b|(?:people\s+|others\s+)?(?:(?:were|was)\s+)?(?:(?:reported|held|detained|arrested)\s+)?(?:in|at)\s+)", re.IGNORECASE
-)
-
-# What a figure measures when it is not people: never a detention count.
-_UNIT_AFTER = re.compile(
-    r"^\s*(?:-|\s)?(?:years?|year-olds?|-year-old|months?|weeks?|days?|hours?|minutes?|seconds?|nights?|times|"
-    r"cities|towns|regions|countries|villages|percent|per\s+cent|%|km|kilometres|kilometers|miles|metres|meters|degrees|"
-    r"centigrade|celsius|rubles|roubles|dollars|euros|pounds|views|votes|signatures|followers|subscribers|"
-    r"million|billion|trillion|tonnes|kg|pm|am|p\.m\.|a\.m\.|o'clock|st|nd|rd|th|cases|counts|articles|laws?|"
-    r"soldiers|troops|servicemen|reservists|conscripts|recruits|tanks|missiles|deaths|dead|killed|injured|wounded|"
-    r"fines?|sentences?|rallies|protests|demonstrations|pickets|police|officers|riot\s+police)\b",
-    re.IGNORECASE,
-)
-
-_NATIONWIDE_MARKERS = re.compile(
-    r"\b(?:nationwide|across\s+(?:Russia|the\s+country|\d[\d,]*\s+cities|dozens\s+of\s+cities)|throughout\s+(?:Russia|the\s+country)|"
-    r"all\s+over\s+(?:Russia|the\s+country)|around\s+the\s+country|in\s+(?:more\s+than\s+|over\s+|at\s+least\s+)?\d[\d,]*\s+cities|"
-    r"country-wide|countrywide|Russia-wide|in\s+total|in\s+all|overall)\b",
-    re.IGNORECASE,
-)
-_CLAUSE_BREAK = re.compile(r"(?:,\s*(?:while|whereas|but|and|which|who)\b|;|\bwhile\b|\bwhereas\b|\bbut\b|:)", re.IGNORECASE)
-_SITE_PREPOSITION = re.compile(
-    r"\b(?:in|at|near|outside|across|from)\s+(?:the\s+)?(?:(?:central|downtown|northern|southern|eastern|western|"
-    r"(?:[A-Z][\w'-]*\s+)?(?:city|town|centre|center|capital|port)\s+of)\s+)?(?:[A-Z][\w'-]*\s+)?$"
-)
-
-_LEADING_LOCATIVE = re.compile(r"^\s*(?:[\w:.-]+\s+-\s+)?(?:In|At|Outside|Near)\s+(?:the\s+)?(?:(?:[A-Z]\w+\s+)?city\s+of\s+)?$")
-_SITE_LIST = re.compile(r"^\s*(?:,\s*|,?\s*and\s+|,?\s*or\s+|\s+as\s+well\s+as\s+)(?:in\s+)?$")
-
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s)?"
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-_DATES = re.compile(rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|(?:19|20)\d\d)\b")
-_DAY_MARKERS = re.compile(
-    rf"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night|(?:on|by|late\s+on|early\s+on|during)\s+{_WEEKDAY}"
-    rf"|{_WEEKDAY}'s\s+(?:protests?|rall(?:y|ies)|demonstrations?)|(?:on|by)\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})|on\s+the\s+day)\b",
-    re.IGNORECASE,
-)
-_CUMULATIVE_STRONG = re.compile(
-    r"\b(?:since|to\s+date|total\s+number|running\s+total|altogether|cumulative|in\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months)|"
-    r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months)|over\s+the\s+weekend|throughout\s+the\s+(?:week|weekend)|"
-    r"(?:this|that|the)\s+week|(?:so\s+)?far\s+this\s+(?:week|month|year))\b",
-    re.IGNORECASE,
-)
-_CUMULATIVE_WEAK = re.compile(r"\b(?:in\s+total|in\s+all|overall|so\s+far|total)\b", re.IGNORECASE)
-_LIVE_DAY = re.compile(r"\b(?:today|tonight|this\s+evening)\b", re.IGNORECASE)
+_DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
+#: Words that make a sentence one about detaining people (weak verbs like "held" alone do not).
+_STRONG_DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN"})
+FindSites = Callable[[str], list[CityMention]]
 
 
 @dataclass(frozen=True)
-class Sentence:
-    text: str
-    index: int
-
-
-@dataclass(frozen=True)
-class _Candidate:
+class Candidate:
     figure: Figure
-    sentence: Sentence
     places: tuple[Place, ...]
+    quote: str
+    sentence_index: int
+    frame: str
+    headline: bool = False
+    scope: Scope | None = None
 
 
-CONTEXT = 120
+@dataclass
+class Reading:
+    """What the reader knows while it walks the page."""
+
+    find_sites: FindSites
+    capital: Place | None
+    sentences: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    previous_places: tuple[Place, ...] = ()
+    previous_had_figure: bool = False
 
 
-def is_detention_figure(sentence: str, figure: Figure, earlier_claims: list[Figure]) -> bool:
-    """Does the sentence tie this figure to people being detained or arrested?"""
-    # Local context only: every form below fits in a few words around the figure, and bounded windows keep
-    # the work per figure constant however long the sentence.
-    after = sentence[figure.end: figure.end + CONTEXT]
-    before = sentence[max(0, figure.start - CONTEXT): figure.start]
-    if _UNIT_AFTER.match(after):
-        return False
-    if re.match(r"^(?:19|20)\d\d$", figure.text.strip()) and figure.qualifier == "exact":
-        return False  # a year
-    if _FIGURE_THEN_DETENTION.match(after):
+def is_vetoed(tokens: list[Token], at: int) -> bool:
+    """What the figure measures is not people: '40 cities', 'dozens of cities', a year."""
+    figure = tokens[at].figure
+    following = tokens[at + 1] if at + 1 < len(tokens) else None
+    if following is not None and following.has("NON_PERSON_UNIT"):
         return True
-    if _CITY_TALLY.search(before) and after.startswith(")") and _DETENTION_WORD.search(sentence):
-        return True  # "Detentions were also reported in Voronezh (31), Tyumen (14) and Izhevsk (9)."
-    if _DETENTION_VERB_THEN_FIGURE.search(before):
+    if following is not None and following.text == "of" and at + 2 < len(tokens) and tokens[at + 2].has("NON_PERSON_UNIT"):
         return True
-    if earlier_claims and _COORDINATED.search(sentence[max(earlier_claims[-1].end, figure.start - CONTEXT): figure.start]) and _COORDINATED_TAIL.match(after):
-        return True
-    return _is_tally_figure(before, figure)
+    return figure is not None and is_year(figure)
 
 
-def _is_tally_figure(before: str, figure: Figure) -> bool:
-    """'The number of detainees rose to N', 'total number of arrests since Thursday past N'."""
-    nouns = list(_DETENTION_NOUN_PHRASE.finditer(before))
-    if not nouns:
-        return False
-    between = before[nouns[-1].end():]
-    if re.search(r"\d", _DATES.sub(" ", between)) or re.search(r"[.;!?]", between):
-        return False
-    if _TALLY_QUALIFIER.match(figure.text):
-        return True
-    words = between.split()
-    return bool((words and _TALLY_VERB.search(words[-1])) or _TALLY_VERB_ANYWHERE.search(between))
+def is_year(figure: Figure) -> bool:
+    text = figure.text.strip()
+    return figure.qualifier == "exact" and len(text) == 4 and text.isdigit() and 1900 <= int(text) <= 2099
 
 
-def _places_for(sentence: str, figure: Figure, previous_end: int, next_start: int, sites: list[CityMention]) -> tuple[Place, ...]:
-    """The cities a figure belongs to: named after it in its clause, else 'nationwide' when the clause says so,
-    else named before it in its clause (since the previous figure)."""
-    clause_break = _CLAUSE_BREAK.search(sentence, figure.end)
-    clause_end = clause_break.start() if clause_break else len(sentence)
-    after: list[Place] = []
-    previous_site_end = None
-    for mention in (m for m in sites if figure.end <= m.start < min(next_start, clause_end)):
-        if (previous_site_end is not None and _SITE_LIST.match(sentence[previous_site_end: mention.start])) or (
-            not after and _SITE_PREPOSITION.search(sentence[figure.end: mention.start])
-        ):
-            after.append(mention.place)
-            previous_site_end = mention.end
-    if after:
-        return tuple(dict.fromkeys(after))
-    breaks_before = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, previous_end, figure.start)]
-    clause_start = max([previous_end, *breaks_before])
-    if _NATIONWIDE_MARKERS.search(sentence[figure.end: clause_end]) or _NATIONWIDE_MARKERS.search(sentence[clause_start: figure.start]):
-        return ()
-    before = [m.place for m in sites if clause_start <= m.start and m.end <= figure.start]
-    if not before:
-        # "In Yakutsk, dozens of women danced ..., and police detained 16 of them": a sentence-initial place scopes it all.
-        before = [m.place for m in sites if m.end <= figure.start and _LEADING_LOCATIVE.match(sentence[: m.start])]
-    return tuple(dict.fromkeys(before))
+def has_category(tokens: list[Token], categories: frozenset[str]) -> bool:
+    return any(t.categories & categories for t in tokens)
 
 
-def scope_of(sentence: str) -> Scope | None:
-    """'since Thursday' is cumulative; 'on Sunday' or 'today' is a day even after 'In total'."""
-    if _CUMULATIVE_STRONG.search(sentence):
-        return "cumulative"
-    if _DAY_MARKERS.search(sentence):
-        return "day"
-    if _CUMULATIVE_WEAK.search(sentence):
-        return "cumulative"
+def is_about_other_arrests(tokens: list[Token]) -> bool:
+    """Spies, saboteurs, officials: arrests that are not of protesters."""
+    return any(t.has("NON_PROTEST_ARREST") for t in tokens)
+
+
+def first_frame(tokens: list[Token], at: int, earlier_figure: bool, detention_context: bool) -> FrameMatch | None:
+    for frame in frames():
+        if frame.requires == "earlier_figure" and not earlier_figure:
+            continue
+        if frame.requires == "detention_context" and not detention_context:
+            continue
+        found = match_frame(frame, tokens, at)
+        if found is not None:
+            return found
     return None
 
 
-def extract_claims(sentences: list[str], find_sites: Callable[[str], list[CityMention]], find_source,
-                   headline_sentences: int = 0) -> list[DetentionClaim]:
-    """All distinct detention claims of a document, in order of first mention.
-
-    The first `headline_sentences` are the headline: a vague headline figure ("Hundreds detained") that the
-    body states more precisely (a figure at least as large) is the same news, not a claim of its own."""
-    candidates: list[_Candidate] = []
-    seen: set[str] = set()
-    for index, text in enumerate(sentences):
-        if text in seen or not _DETENTION_CUE.search(text.lower()):
-            continue  # a repeated sentence restates its claims; every form below needs a word for detaining
-        seen.add(text)
-        figures = find_figures(text)
-        accepted: list[Figure] = []
-        sites = find_sites(text) if figures else []
-        for position, figure in enumerate(figures):
-            if not is_detention_figure(text, figure, accepted):
+def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = None, in_detention_list: bool = False,
+                  headline: bool = False, scope: Scope | None = None) -> list[Candidate]:
+    """The detention figures of one sentence, each with its places."""
+    tokens = tag(text, reading.find_sites)
+    index = len(reading.sentences)
+    reading.sentences.append(text)
+    context = PlaceContext(reading.capital, reading.previous_places, heading_place)
+    found: list[Candidate] = []
+    if not is_about_other_arrests(tokens):
+        detention_context = in_detention_list or has_category(tokens, _STRONG_DETENTION_WORDS)
+        accepted: list[int] = []
+        for at, token in enumerate(tokens):
+            if token.figure is None or is_vetoed(tokens, at):
                 continue
-            previous_end = accepted[-1].end if accepted else 0
-            next_start = figures[position + 1].start if position + 1 < len(figures) else len(text)
-            places = _places_for(text, figure, previous_end, next_start, sites)
-            accepted.append(figure)
-            candidates.append(_Candidate(figure, Sentence(text, index), places))
-    precise = [c.figure.count for c in candidates if c.figure.qualifier != "vague" and c.sentence.index >= headline_sentences]
-    candidates = [
-        c for c in candidates
-        if not (c.sentence.index < headline_sentences and c.figure.qualifier == "vague" and any(p >= c.figure.count for p in precise))
-    ]
-    document_day = _is_day_document(sentences, candidates)
-    claims: list[DetentionClaim] = []
-    scopes: dict[int, Scope] = {}
-    sources: dict[int, str | None] = {}
+            match = first_frame(tokens, at, bool(accepted) or reading.previous_had_figure, detention_context)
+            frame_id = match.frame.id if match else None
+            frame_places = match.places if match else []
+            if match is None and in_detention_list and not accepted and _counts_people_or_nothing(tokens, at):
+                frame_id = "detention-list-item"
+            if frame_id is None:
+                continue
+            places = place_for(tokens, at, accepted[-1] if accepted else -1, context, frame_places, text)
+            if places is None:
+                continue
+            accepted.append(at)
+            found.append(Candidate(token.figure, places, text, index, frame_id, headline, scope))
+    named = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in tokens if t.has("PLACE")) if p))
+    reading.previous_places = named or reading.previous_places
+    reading.previous_had_figure = bool(found)
+    reading.candidates.extend(found)
+    return found
+
+
+def _counts_people_or_nothing(tokens: list[Token], at: int) -> bool:
+    following = tokens[at + 1] if at + 1 < len(tokens) else None
+    return following is None or not following.text.isalpha() or following.has("PEOPLE") or following.has("MODIFIER")
+
+
+def mentions_detention(text: str | None, reading: Reading) -> bool:
+    return bool(text) and has_category(tag(text, reading.find_sites), _DETENTION_WORDS)
+
+
+def heading_place(heading: str | None, reading: Reading) -> tuple[Place | None, bool]:
+    """A card's heading: a city alone on its line, or 'Other cities' (figures for the rest of the country)."""
+    if not heading:
+        return None, False
+    tokens = [t for t in tag(heading, reading.find_sites) if not t.has("STOP")]
+    if len(tokens) == 1 and tokens[0].has("PLACE"):
+        return place_of_token(tokens[0], PlaceContext(reading.capital)), False
+    return None, any(t.has("NATIONWIDE") for t in tokens)
+
+
+def read_key_value(block: Block, reading: Reading) -> None:
+    """'Number of detentions: 18' under a city heading; 'Moscow - at least 80' under 'Detentions by city:'."""
+    key_tokens = tag(block.key or "", reading.find_sites)
+    place, heading_nationwide = heading_place(block.heading, reading)
+    key_places = [t for t in key_tokens if t.has("PLACE")]
+    key_is_place = len(key_places) == 1 and len([t for t in key_tokens if t.text.isalpha()]) <= 2 + len(key_places[0].text.split())
+    in_list = mentions_detention(block.intro, reading) or mentions_detention(block.intro_context, reading) or (
+        mentions_detention(block.heading, reading))
+    if has_category(key_tokens, _DETENTION_WORDS):
+        for item in value_items(block.value or ""):
+            _read_value(item, block, reading, place, heading_nationwide or not place)
+        return
+    if key_is_place and in_list:
+        city = place_of_token(key_places[0], PlaceContext(reading.capital))
+        _read_value(block.value or "", block, reading, city, False)
+        return
+    if any(t.has("NATIONWIDE") for t in key_tokens) and in_list:
+        _read_value(block.value or "", block, reading, None, True)
+        return
+    if in_list and _is_dated_key(key_tokens):
+        _read_value(block.value or "", block, reading, place, heading_nationwide or not place, scope="day")
+        return
+    read_sentence(block.text, reading, heading_place=place or (key_places and place_of_token(key_places[0], PlaceContext(reading.capital))) or None)
+
+
+def _is_dated_key(tokens: list[Token]) -> bool:
+    months = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december"}
+    return any(t.text in months for t in tokens)
+
+
+def _read_value(value: str, block: Block, reading: Reading, place: Place | None, nationwide: bool,
+                scope: Scope | None = None) -> None:
+    """The first figure of a card or list value is the count; its place comes from the key or the heading."""
+    inner = value.split(":", 1)
+    if len(inner) == 2 and _is_dated_key(tag(inner[0], reading.find_sites)):
+        value, scope = inner[1], "day"
+    tokens = tag(value, reading.find_sites)
+    index = len(reading.sentences)
+    reading.sentences.append(block.text)
+    for at, token in enumerate(tokens):
+        if token.figure is None or is_vetoed(tokens, at):
+            continue
+        places = (place,) if place is not None and not nationwide else ()
+        reading.candidates.append(Candidate(token.figure, places, block.text, index, "card-value", scope=scope))
+        reading.previous_had_figure = True
+        return
+
+
+def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
+    words = [t.text for block in blocks for t in tag(block.text, lambda _: [])]
+    reading = Reading(find_sites, article_capital(words))
+    for block in blocks:
+        if block.kind == "key_value":
+            read_key_value(block, reading)
+            continue
+        in_list = block.kind == "list_item" and (mentions_detention(block.intro, reading) or mentions_detention(block.heading, reading))
+        place, _ = heading_place(block.heading, reading) if block.kind in ("list_item", "paragraph") else (None, False)
+        if block.kind == "paragraph":
+            reading.previous_places = ()
+        for sentence in split_sentences(block.text):
+            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list, headline=block.kind == "title")
+    return reading
+
+
+def extract_claims(blocks: list[Block], find_sites: FindSites) -> list[DetentionClaim]:
+    """All distinct detention claims of a page, in order of first mention."""
+    reading = read_blocks(blocks, find_sites)
+    candidates = drop_vague_headlines(reading.candidates)
+    document_day = any(scope_of(c.quote) == "day" for c in candidates) or is_live_day("\n".join(reading.sentences))
+    claims = []
     for candidate in candidates:
-        sentence = candidate.sentence
-        if sentence.index not in scopes:
-            scopes[sentence.index] = scope_of(sentence.text) or ("day" if document_day else "unknown")
-            sources[sentence.index] = find_source(sentences, sentence.index)
-        scope, source = scopes[sentence.index], sources[sentence.index]
-        figure = candidate.figure
-        shared = len(candidate.places) > 1
-        for place in candidate.places or (None,):
-            claims.append(
-                DetentionClaim(
-                    count=figure.count,
-                    upper=figure.upper,
-                    qualifier="vague" if shared else figure.qualifier,
-                    text=figure.text,
-                    place=place.name if place else NATIONWIDE,
-                    country=place.country if place else None,
-                    source=source,
-                    scope=scope,
-                    quote=sentence.text,
-                )
-            )
+        scope = candidate.scope or scope_of(candidate.quote) or ("day" if document_day else "unknown")
+        source = find_source(reading.sentences, candidate.sentence_index)
+        claims.extend(claims_of(candidate, scope, source))
     return merge_repeated(claims)
 
 
-def _is_day_document(sentences: list[str], candidates: list[_Candidate]) -> bool:
-    """A document that dates one of its figures to a day, or that is live coverage of one day."""
-    if any(scope_of(text) == "day" for text in {c.sentence.text for c in candidates}):
-        return True
-    return len(_LIVE_DAY.findall("\n".join(sentences))) >= 2
+def drop_vague_headlines(candidates: list[Candidate]) -> list[Candidate]:
+    """'Hundreds detained' above 'more than 700 were detained' is the same news, not a claim of its own."""
+    precise = [c.figure.count for c in candidates if c.figure.qualifier != "vague" and not c.headline]
+    return [c for c in candidates if not (c.headline and c.figure.qualifier == "vague" and any(p >= c.figure.count for p in precise))]
+
+
+def claims_of(candidate: Candidate, scope: Scope, source: str | None) -> list[DetentionClaim]:
+    """One claim per place; one figure shared by several cities is vague for each of them."""
+    figure = candidate.figure
+    shared = len(candidate.places) > 1
+    return [
+        DetentionClaim(count=figure.count, upper=figure.upper, qualifier="vague" if shared else figure.qualifier,
+                       text=figure.text, place=place.name if place else NATIONWIDE, country=place.country if place else None,
+                       source=source, scope=scope, quote=candidate.quote)
+        for place in (candidate.places or (None,))
+    ]
 
 
 def merge_repeated(claims: list[DetentionClaim]) -> list[DetentionClaim]:

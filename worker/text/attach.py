@@ -1,0 +1,176 @@
+"""Where a detention figure happened: named steps tried in order, the first that finds a place wins.
+
+A result is a tuple of places (empty: nationwide) or None: the figure names a place the gazetteer does not know
+("30 protesters in Almaty" with Almaty unknown), which must not become a nationwide figure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from schemas import Place
+from worker.text.lexicon import CAPITAL, Token
+from worker.text.places import gazetteer
+
+NATIONWIDE_PLACES: tuple[Place, ...] = ()
+#: Tokens between a locative and its city: "in the Siberian city of Chita", "in central Moscow".
+MAX_LOCATIVE_GAP = 4
+_CLAUSE_END = frozenset({"CLAUSE_BREAK", "SEMI", "STOP"})
+_LIST_JOINERS = frozenset({"and", "or", ",", "as well as"})
+_NOT_PLACE_WORDS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "russia", "the",
+    "total", "all", "custody", "police", "court", "central", "support", "protest", "response", "front", "connection",
+    "particular", "addition", "ukraine", "belarus", "georgia", "armenia", "serbia", "iran", "kazakhstan",
+})
+
+
+@dataclass(frozen=True)
+class PlaceContext:
+    """What the rest of the page says about places: the article's capital, the sentence before, the heading."""
+
+    capital: Place | None = None
+    previous_places: tuple[Place, ...] = ()
+    heading_place: Place | None = None
+
+
+@cache
+def _country_names() -> list[tuple[str, frozenset[str], str]]:
+    data = json.loads(resources.files("worker.text").joinpath("data/place_phrases.json").read_text(encoding="utf-8"))
+    return [(code, frozenset(words), capital) for code, words, capital in data["countries"]["names"]]
+
+
+def resolve_name(name: str) -> Place | None:
+    """A canonical city name -> its Place in the gazetteer."""
+    mentions = gazetteer().find(name)
+    return mentions[0].place if mentions and mentions[0].start == 0 and mentions[0].end == len(name) else None
+
+
+def article_capital(words: list[str]) -> Place | None:
+    """The capital of the country the article names most (Russia on a tie)."""
+    counts = Counter(words)
+    best = max(_country_names(), key=lambda entry: (sum(counts[w] for w in entry[1]), entry[0] == "RU"))
+    return resolve_name(best[2])
+
+
+def place_of_token(token: Token, context: PlaceContext) -> Place | None:
+    if token.place is not None:
+        return token.place
+    if token.place_phrase == CAPITAL:
+        return context.capital
+    return resolve_name(token.place_phrase) if token.place_phrase else None
+
+
+def clause_bounds(tokens: list[Token], at: int) -> tuple[int, int]:
+    """The clause around a token: from after the previous clause break to before the next one."""
+    start = at
+    while start > 0 and not (tokens[start - 1].categories & _CLAUSE_END):
+        start -= 1
+    end = at + 1
+    while end < len(tokens) and not (tokens[end].categories & _CLAUSE_END):
+        end += 1
+    return start, end
+
+
+def places_after(tokens: list[Token], at: int, end: int, context: PlaceContext) -> tuple[Place, ...]:
+    """'1,474 people in Moscow and St Petersburg': a locative after the figure, then cities joined by 'and'."""
+    found: list[Place] = []
+    position = at + 1
+    while position < end and not tokens[position].has("FIGURE"):
+        token = tokens[position]
+        if token.has("LOCATIVE") or token.has("ANAPHORIC_PLACE"):
+            if token.has("ANAPHORIC_PLACE") and len(context.previous_places) == 1:
+                return context.previous_places
+            for gap in range(1, MAX_LOCATIVE_GAP + 1):
+                candidate = tokens[position + gap] if position + gap < end else None
+                if candidate is None or candidate.has("FIGURE"):
+                    break
+                if candidate.has("PLACE"):
+                    position = _collect_list(tokens, position + gap, end, context, found)
+                    break
+                if candidate.has("LOCATIVE"):
+                    break
+            if found:
+                return tuple(dict.fromkeys(found))
+        position += 1
+    return ()
+
+
+def _collect_list(tokens: list[Token], position: int, end: int, context: PlaceContext, found: list[Place]) -> int:
+    place = place_of_token(tokens[position], context)
+    if place:
+        found.append(place)
+    while position + 2 < end and tokens[position + 1].text in _LIST_JOINERS and tokens[position + 2].has("PLACE"):
+        position += 2
+        place = place_of_token(tokens[position], context)
+        if place:
+            found.append(place)
+    return position
+
+
+def places_before(tokens: list[Token], start: int, at: int, context: PlaceContext) -> tuple[Place, ...]:
+    """'In Moscow, police detained 1,000': a city earlier in the figure's clause (since the previous figure)."""
+    found = [place_of_token(t, context) for t in tokens[start:at] if t.has("PLACE")]
+    if any(t.has("ANAPHORIC_PLACE") for t in tokens[start:at]) and not found and len(context.previous_places) == 1:
+        return context.previous_places
+    return tuple(dict.fromkeys(p for p in found if p))
+
+
+def leading_locative(tokens: list[Token], context: PlaceContext) -> tuple[Place, ...]:
+    """'In Yakutsk, dozens of women danced ..., and police detained 16 of them': the sentence's opening place."""
+    for position in range(min(MAX_LOCATIVE_GAP + 1, len(tokens))):
+        token = tokens[position]
+        if token.has("PLACE"):
+            place = place_of_token(token, context)
+            return (place,) if place and position > 0 and tokens[0].has("LOCATIVE") else ()
+        if token.has("FIGURE"):
+            return ()
+    return ()
+
+
+def has_nationwide_marker(tokens: list[Token], start: int, end: int) -> bool:
+    return any(t.has("NATIONWIDE") for t in tokens[start:end])
+
+
+def place_for(tokens: list[Token], at: int, previous_figure: int, context: PlaceContext,
+              frame_places: list[Token], sentence: str) -> tuple[Place, ...] | None:
+    """The places of the figure token at `at`; () is nationwide, None an unknown place."""
+    if frame_places:
+        places = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in frame_places) if p))
+        if places:
+            return places
+    start, end = clause_bounds(tokens, at)
+    start = max(start, previous_figure + 1)
+    after = places_after(tokens, at, end, context)
+    if after:
+        return after
+    if has_nationwide_marker(tokens, start, end):
+        return NATIONWIDE_PLACES
+    before = places_before(tokens, start, at, context)
+    if before:
+        return before
+    opening = leading_locative(tokens, context)
+    if opening:
+        return opening
+    if context.heading_place is not None:
+        return (context.heading_place,)
+    if any(t.has("ANAPHORIC_PLACE") for t in tokens) and len(context.previous_places) == 1:
+        return context.previous_places
+    if _names_unknown_place(sentence, tokens, at, end):
+        return None
+    return NATIONWIDE_PLACES
+
+
+def _names_unknown_place(sentence: str, tokens: list[Token], at: int, end: int) -> bool:
+    """'30 protesters in Almaty' with Almaty not in the gazetteer: a locative, then a capitalised word."""
+    for position in range(at + 1, min(end, at + 6) - 1):
+        word = tokens[position + 1]
+        if not tokens[position].has("LOCATIVE") or word.categories or word.text in _NOT_PLACE_WORDS:
+            continue
+        if sentence[word.start: word.start + 1].isupper():
+            return True
+    return False

@@ -1,0 +1,136 @@
+"""Tokens of a sentence, tagged with the reader's word categories (data/lexicon.json) in one pass.
+
+A figure ("more than 1,300") and a city ("St. Petersburg", "the capital of Tatarstan") each become one token, so
+that frames (frames.py) are short sequences over tokens instead of regular expressions over characters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from schemas import Place
+from worker.text.numbers import Figure, find_figures
+from worker.text.places import CityMention
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*'?s?|[^\sA-Za-z0-9]")
+_PUNCTUATION = {",": "COMMA", "(": "LPAREN", ")": "RPAREN", "-": "DASH", "–": "DASH", ":": "COLON", ";": "SEMI",
+                ".": "STOP", "!": "STOP", "?": "STOP", "+": "PLUS"}
+MAX_PHRASE_TOKENS = 6
+CAPITAL = "@capital"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    categories: frozenset[str] = frozenset()
+    figure: Figure | None = None
+    place: Place | None = None
+    #: A place described rather than named ("the capital"), to be resolved against the article's country.
+    place_phrase: str | None = None
+
+    def has(self, category: str) -> bool:
+        return category in self.categories
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    phrases: dict[tuple[str, ...], frozenset[str]]
+    place_phrases: dict[tuple[str, ...], str]
+    categories: frozenset[str] = field(default_factory=frozenset)
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(match.group(0) for match in _WORD.finditer(phrase.lower()))
+
+
+def region_phrases(regions: Iterable[list[str]]) -> dict[str, str]:
+    """'the capital of Tatarstan', "Tatarstan's capital", 'the Tatar capital' -> Kazan."""
+    phrases = {}
+    for region, adjective, capital in regions:
+        region, adjective = region.lower(), adjective.lower()
+        phrases[f"the capital of {region}"] = capital
+        phrases[f"{region}'s capital"] = capital
+        phrases[f"the {adjective} capital"] = capital
+        phrases[f"the capital of the republic of {region}"] = capital
+    return phrases
+
+
+@cache
+def lexicon() -> Lexicon:
+    data = resources.files("worker.text").joinpath("data")
+    categories = json.loads(data.joinpath("lexicon.json").read_text(encoding="utf-8"))["categories"]
+    places = json.loads(data.joinpath("place_phrases.json").read_text(encoding="utf-8"))
+    phrases: dict[tuple[str, ...], set[str]] = {}
+    for name, entry in categories.items():
+        for phrase in entry["phrases"]:
+            phrases.setdefault(_words(phrase), set()).add(name)
+    described = {**places["phrases"], **region_phrases(places["region_capitals"]["regions"])}
+    place_phrases = {_words(phrase): city for phrase, city in described.items()}
+    return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories))
+
+
+def _raw_tokens(text: str, start: int, end: int) -> list[Token]:
+    tokens = []
+    for match in _WORD.finditer(text, start, end):
+        word = match.group(0)
+        categories = frozenset({_PUNCTUATION[word]}) if word in _PUNCTUATION else frozenset()
+        tokens.append(Token(word.lower(), match.start(), match.end(), categories))
+    return tokens
+
+
+def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
+    """Longest phrase first: 'taken into custody' is one DETAIN_PARTICIPLE token, 'the capital' one place."""
+    merged: list[Token] = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if token.figure or token.place:
+            merged.append(token)
+            position += 1
+            continue
+        for length in range(min(MAX_PHRASE_TOKENS, len(tokens) - position), 0, -1):
+            window = tokens[position: position + length]
+            if any(t.figure or t.place for t in window):
+                continue
+            key = tuple(t.text for t in window)
+            city = lex.place_phrases.get(key)
+            categories = lex.phrases.get(key)
+            if city is None and categories is None:
+                continue
+            text = " ".join(key)
+            extra = frozenset({"PLACE"}) if city else frozenset()
+            merged.append(Token(text, window[0].start, window[-1].end, (categories or frozenset()) | extra
+                                | (token.categories if length == 1 else frozenset()), place_phrase=city))
+            position += length
+            break
+        else:
+            merged.append(token)
+            position += 1
+    return merged
+
+
+def tag(sentence: str, find_sites: Callable[[str], list[CityMention]]) -> list[Token]:
+    """The sentence as tokens: figures and named cities first, then words merged into lexicon phrases."""
+    figures = find_figures(sentence)
+    sites = find_sites(sentence)
+    spans: list[Token] = [Token(f.text.lower(), f.start, f.end, frozenset({"FIGURE"}), figure=f) for f in figures]
+    taken = [(f.start, f.end) for f in figures]
+    for site in sites:
+        if not any(start < site.end and site.start < end for start, end in taken):
+            spans.append(Token(sentence[site.start: site.end].lower(), site.start, site.end, frozenset({"PLACE"}), place=site.place))
+    spans.sort(key=lambda t: t.start)
+    tokens: list[Token] = []
+    cursor = 0
+    for span in spans:
+        tokens.extend(_raw_tokens(sentence, cursor, span.start))
+        tokens.append(span)
+        cursor = span.end
+    tokens.extend(_raw_tokens(sentence, cursor, len(sentence)))
+    return _merge_phrases(tokens, lexicon())

@@ -1,0 +1,39 @@
+"""The period a detention figure covers: one protest day, a running total, or not said."""
+
+from __future__ import annotations
+
+import re
+
+from schemas import Scope
+
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s)?"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_DAY_MARKERS = re.compile(
+    rf"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night|(?:on|by|late\s+on|early\s+on|during)\s+{_WEEKDAY}"
+    rf"|{_WEEKDAY}'s\s+(?:protests?|rall(?:y|ies)|demonstrations?)|(?:on|by)\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})|on\s+the\s+day)\b",
+    re.IGNORECASE,
+)
+_CUMULATIVE_STRONG = re.compile(
+    r"\b(?:since|to\s+date|total\s+number|running\s+total|altogether|cumulative|in\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months)|"
+    r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months)|over\s+the\s+weekend|throughout\s+the\s+(?:week|weekend)|"
+    r"(?:this|that|the)\s+week|(?:so\s+)?far\s+this\s+(?:week|month|year))\b",
+    re.IGNORECASE,
+)
+_CUMULATIVE_WEAK = re.compile(r"\b(?:in\s+total|in\s+all|overall|so\s+far|total)\b", re.IGNORECASE)
+_LIVE_DAY = re.compile(r"\b(?:today|tonight|this\s+evening)\b", re.IGNORECASE)
+
+
+def scope_of(sentence: str) -> Scope | None:
+    """'since Thursday' is cumulative; 'on Sunday' or 'today' is a day even after 'In total'."""
+    if _CUMULATIVE_STRONG.search(sentence):
+        return "cumulative"
+    if _DAY_MARKERS.search(sentence):
+        return "day"
+    if _CUMULATIVE_WEAK.search(sentence):
+        return "cumulative"
+    return None
+
+
+def is_live_day(text: str) -> bool:
+    """Live coverage of one day ('today' twice or more): its undated figures are that day's."""
+    return len(_LIVE_DAY.findall(text)) >= 2

@@ -1,0 +1,142 @@
+"""Segment a cleaned page into typed blocks: the structure (cards, lists, headings, key-value lines) carries the
+place, the source and the meaning of the figures inside it.
+
+Each line shape is one named rule below; a block remembers the heading above it and the line that introduces
+the list it belongs to, so that a reader can attach "Number of detentions: 18" to the city above it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+BlockKind = Literal["title", "heading", "intro", "key_value", "list_item", "paragraph"]
+
+# "9:30 a.m.:", "14:05", "12:10 -": a live blog's time stamp at the start of a line.
+_TIMESTAMP = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?::|-|–)?\s+", re.IGNORECASE)
+# "•", "-", "*", "1.", "2)" at the start of a line.
+_BULLET = re.compile(r"^(?:[•·▪►*-]|\d{1,2}[.)])\s+")
+# "Number of detentions: 18", "Moscow — at least 80", "| Detained | 25 September: 100+ |".
+_KEY_SEPARATOR = re.compile(r"\s*(?::|\s-\s|\s–\s|\|)\s*")
+_CITATION = re.compile(r"\[(?:\d{1,3}|[a-z])\]")
+_LIST_SPLIT = re.compile(r"\s+·\s+")
+MAX_KEY_WORDS = 6
+MAX_VALUE_WORDS = 12
+MAX_HEADING_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    text: str
+    index: int
+    key: str | None = None
+    value: str | None = None
+    #: The nearest heading line above, within the same section.
+    heading: str | None = None
+    #: The line that introduces the list or card run this block belongs to ("Detentions by city:").
+    intro: str | None = None
+    #: The line (paragraph) before the intro, where the source of a list is often named.
+    intro_context: str | None = None
+
+
+def strip_citations(line: str) -> str:
+    """Encyclopedia copies: '12,000[62][64]' is 12,000."""
+    return _CITATION.sub("", line) if "[" in line else line
+
+
+def strip_timestamp(line: str) -> str:
+    return _TIMESTAMP.sub("", line, count=1)
+
+
+def strip_bullet(line: str) -> tuple[str, bool]:
+    stripped = _BULLET.sub("", line, count=1)
+    return stripped, stripped != line
+
+
+def split_key_value(line: str) -> tuple[str, str] | None:
+    """'Number of detentions: 18' -> ('Number of detentions', '18'); a short key and a short value holding a digit
+    or a number word, so that prose with a colon stays prose."""
+    if line.startswith("|"):
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        cells = [cell for cell in cells if cell]
+        return (cells[0], " · ".join(cells[1:])) if len(cells) >= 2 else None
+    separator = _KEY_SEPARATOR.search(line)
+    if separator is None or separator.start() == 0:
+        return None
+    key, value = line[: separator.start()].strip(), line[separator.end():].strip()
+    if not key or not value or len(key.split()) > MAX_KEY_WORDS or len(value.split()) > MAX_VALUE_WORDS:
+        return None
+    if key.endswith((".", "!", "?")):
+        return None
+    return key, value
+
+
+def value_items(value: str) -> list[str]:
+    """'25 September: 100+ · 26 September: 200+' -> two items."""
+    return [item for item in _LIST_SPLIT.split(value) if item]
+
+
+def is_intro(line: str) -> bool:
+    """A line that announces what follows: 'By city, OVD-Info's count was as follows:', 'Detained'."""
+    return line.endswith(":")
+
+
+def is_heading(line: str, next_line: str | None) -> bool:
+    """A short line without a final stop, followed by a line that is not a sentence continuing it."""
+    if line.endswith((".", "!", "?", ",", ";", ":")) or len(line.split()) > MAX_HEADING_WORDS:
+        return False
+    return next_line is not None and not next_line[:1].islower()
+
+
+def joins_next(line: str, next_line: str) -> bool:
+    """Hard line breaks inside a sentence: 'In Moscow, too, the number was' / 'over 500.'"""
+    if not next_line or line.endswith((".", "!", "?", ":", '"')):
+        return False
+    if next_line[0].islower():
+        return True
+    return line.endswith(",") and next_line[0].isdigit()
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    joined: list[str] = []
+    for line in lines:
+        if joined and joins_next(joined[-1], line):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def segment(lines: list[str], has_title: bool) -> list[Block]:
+    """Typed blocks, in page order. `lines` are the cleaned content lines; the first is the title when `has_title`."""
+    prepared = [strip_timestamp(strip_citations(line)).strip() for line in lines]
+    title = prepared[0] if has_title and prepared else None
+    body = join_broken_lines([line for line in prepared[1 if title is not None else 0:] if line])
+    blocks: list[Block] = []
+    if title is not None:
+        blocks.append(Block("title", title, 0))
+    heading = intro = intro_context = None
+    previous_text: str | None = None
+    for position, raw in enumerate(body):
+        line, bulleted = strip_bullet(raw)
+        next_line = body[position + 1] if position + 1 < len(body) else None
+        index = len(blocks)
+        pair = split_key_value(line)
+        if pair and (pair[1] or "").strip():
+            blocks.append(Block("key_value", line, index, pair[0], pair[1], heading, intro, intro_context))
+        elif bulleted:
+            blocks.append(Block("list_item", line, index, heading=heading, intro=intro, intro_context=intro_context))
+        elif is_intro(line):
+            intro, intro_context = line, previous_text
+            blocks.append(Block("intro", line, index, heading=heading))
+        elif is_heading(line, next_line):
+            heading = line
+            blocks.append(Block("heading", line, index, heading=None, intro=intro, intro_context=intro_context))
+        else:
+            blocks.append(Block("paragraph", line, index, heading=heading))
+            # A paragraph ends a list or a card run; a heading stays in force for the paragraphs of its section.
+            intro = intro_context = None
+        previous_text = line
+    return blocks
