@@ -36,6 +36,9 @@ class PlaceContext:
     capital: Place | None = None
     previous_places: tuple[Place, ...] = ()
     heading_place: Place | None = None
+    #: The cities of the last sentence of the paragraph that was about a protest ("several thousand demonstrated
+    #: in central Moscow"): the place of a figure after it that names none.
+    protest_places: tuple[Place, ...] = ()
 
 
 @cache
@@ -82,6 +85,8 @@ def places_after(tokens: list[Token], at: int, end: int, context: PlaceContext) 
     position = at + 1
     while position < end and not tokens[position].has("FIGURE"):
         token = tokens[position]
+        if token.has("BREAKDOWN_LEAD") and tokens[position - 1].has("COMMA"):
+            break  # ', with a third of them in Moscow': a part of the figure, not its place
         if token.has("LOCATIVE") or token.has("ANAPHORIC_PLACE"):
             if token.has("ANAPHORIC_PLACE") and len(context.previous_places) == 1:
                 return context.previous_places
@@ -91,6 +96,8 @@ def places_after(tokens: list[Token], at: int, end: int, context: PlaceContext) 
                     break
                 if candidate.has("PLACE"):
                     position = _collect_list(tokens, position + gap, end, context, found)
+                    if _continues_to_other_cities(tokens, position, end):
+                        return NATIONWIDE_PLACES
                     break
                 if candidate.has("LOCATIVE"):
                     break
@@ -110,6 +117,21 @@ def _collect_list(tokens: list[Token], position: int, end: int, context: PlaceCo
         if place:
             found.append(place)
     return position
+
+
+def _continues_to_other_cities(tokens: list[Token], position: int, end: int) -> bool:
+    """'in Moscow and dozens of other cities': the list runs on to the rest of the country."""
+    following = [t for t in tokens[position + 1: min(end, position + 5)] if not t.has("FIGURE") and t.text != "of"]
+    return len(following) >= 2 and following[0].text in _LIST_JOINERS and following[1].has("NATIONWIDE")
+
+
+def nearest_place_before(tokens: list[Token], at: int, context: PlaceContext) -> tuple[Place, ...]:
+    """'Around 200 turned out in Stavropol; two of them were detained': the group counted earlier in the sentence."""
+    for token in reversed(tokens[:at]):
+        if token.has("PLACE"):
+            place = place_of_token(token, context)
+            return (place,) if place else ()
+    return ()
 
 
 def places_before(tokens: list[Token], start: int, at: int, context: PlaceContext) -> tuple[Place, ...]:
@@ -156,12 +178,18 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
     opening = leading_locative(tokens, context)
     if opening:
         return opening
+    if any(t.has("BREAKDOWN_LEAD") and t.has("PEOPLE") for t in tokens[at + 1: at + 3]):
+        earlier = nearest_place_before(tokens, at, context)
+        if earlier:
+            return earlier
     if context.heading_place is not None:
         return (context.heading_place,)
     if any(t.has("ANAPHORIC_PLACE") for t in tokens) and len(context.previous_places) == 1:
         return context.previous_places
     if _names_unknown_place(sentence, tokens, at, end):
         return None
+    if len(context.protest_places) == 1 and not has_nationwide_marker(tokens, 0, len(tokens)):
+        return context.protest_places
     return NATIONWIDE_PLACES
 
 

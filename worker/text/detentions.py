@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from schemas import NATIONWIDE, DetentionClaim, Place, Scope
 from worker.text.attach import PlaceContext, article_capital, place_for, place_of_token
 from worker.text.clean import split_sentences
-from worker.text.frames import FrameMatch, frames, match_frame
-from worker.text.lexicon import Token, tag
-from worker.text.numbers import Figure
+from worker.text.frames import Frame, FrameMatch, frames, match_frame
+from worker.text.lexicon import Token, tag, words_of
+from worker.text.numbers import Figure, find_figures
 from worker.text.places import CityMention
 from worker.text.scope import is_live_day, scope_of
 from worker.text.segment import Block, value_items
@@ -46,7 +46,10 @@ class Reading:
     sentences: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     previous_places: tuple[Place, ...] = ()
+    protest_places: tuple[Place, ...] = ()
     previous_had_figure: bool = False
+    #: Intro and heading lines are asked about once per block under them.
+    mentions: dict[str, bool] = field(default_factory=dict)
 
 
 def is_vetoed(tokens: list[Token], at: int) -> bool:
@@ -74,9 +77,16 @@ def is_about_other_arrests(tokens: list[Token]) -> bool:
     return any(t.has("NON_PROTEST_ARREST") for t in tokens)
 
 
-def first_frame(tokens: list[Token], at: int, earlier_figure: bool, detention_context: bool) -> FrameMatch | None:
-    for frame in frames():
-        if frame.requires == "earlier_figure" and not earlier_figure:
+def frames_possible(tokens: list[Token]) -> list[Frame]:
+    """The frames whose required categories all occur in the sentence: most sentences rule out most frames."""
+    present = frozenset().union(*(t.categories for t in tokens))
+    return [frame for frame in frames() if frame.needs <= present]
+
+
+def first_frame(candidates: list[Frame], tokens: list[Token], at: int, earlier_detention: bool,
+                detention_context: bool) -> FrameMatch | None:
+    for frame in candidates:
+        if frame.requires == "earlier_detention" and not (earlier_detention or has_category(tokens[:at], _DETENTION_WORDS)):
             continue
         if frame.requires == "detention_context" and not detention_context:
             continue
@@ -89,18 +99,28 @@ def first_frame(tokens: list[Token], at: int, earlier_figure: bool, detention_co
 def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = None, in_detention_list: bool = False,
                   headline: bool = False, scope: Scope | None = None) -> list[Candidate]:
     """The detention figures of one sentence, each with its places."""
-    tokens = tag(text, reading.find_sites)
     index = len(reading.sentences)
     reading.sentences.append(text)
-    context = PlaceContext(reading.capital, reading.previous_places, heading_place)
+    figures = find_figures(text)
+    if not figures:
+        # Most sentences hold no figure: only the places they name matter, for the sentence after.
+        named = tuple(dict.fromkeys(site.place for site in reading.find_sites(text)))
+        reading.previous_places = named or reading.previous_places
+        if named and is_about_protest(text):
+            reading.protest_places = named
+        reading.previous_had_figure = False
+        return []
+    tokens = tag(text, reading.find_sites, figures)
+    context = PlaceContext(reading.capital, reading.previous_places, heading_place, reading.protest_places)
     found: list[Candidate] = []
     if not is_about_other_arrests(tokens):
         detention_context = in_detention_list or has_category(tokens, _STRONG_DETENTION_WORDS)
         accepted: list[int] = []
+        possible = frames_possible(tokens)
         for at, token in enumerate(tokens):
             if token.figure is None or is_vetoed(tokens, at):
                 continue
-            match = first_frame(tokens, at, bool(accepted) or reading.previous_had_figure, detention_context)
+            match = first_frame(possible, tokens, at, bool(accepted) or reading.previous_had_figure, detention_context)
             frame_id = match.frame.id if match else None
             frame_places = match.places if match else []
             if match is None and in_detention_list and not accepted and _counts_people_or_nothing(tokens, at):
@@ -114,9 +134,15 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
             found.append(Candidate(token.figure, places, text, index, frame_id, headline, scope))
     named = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in tokens if t.has("PLACE")) if p))
     reading.previous_places = named or reading.previous_places
+    if named and any(t.has("PROTEST") for t in tokens):
+        reading.protest_places = named
     reading.previous_had_figure = bool(found)
     reading.candidates.extend(found)
     return found
+
+
+def is_about_protest(text: str) -> bool:
+    return any(t.has("PROTEST") for t in tag(text, lambda _: [], []))
 
 
 def _counts_people_or_nothing(tokens: list[Token], at: int) -> bool:
@@ -125,7 +151,11 @@ def _counts_people_or_nothing(tokens: list[Token], at: int) -> bool:
 
 
 def mentions_detention(text: str | None, reading: Reading) -> bool:
-    return bool(text) and has_category(tag(text, reading.find_sites), _DETENTION_WORDS)
+    if not text:
+        return False
+    if text not in reading.mentions:
+        reading.mentions[text] = has_category(tag(text, reading.find_sites), _DETENTION_WORDS)
+    return reading.mentions[text]
 
 
 def heading_place(heading: str | None, reading: Reading) -> tuple[Place | None, bool]:
@@ -188,8 +218,7 @@ def _read_value(value: str, block: Block, reading: Reading, place: Place | None,
 
 
 def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
-    words = [t.text for block in blocks for t in tag(block.text, lambda _: [])]
-    reading = Reading(find_sites, article_capital(words))
+    reading = Reading(find_sites, article_capital(words_of(" ".join(block.text for block in blocks))))
     for block in blocks:
         if block.kind == "key_value":
             read_key_value(block, reading)
@@ -197,7 +226,7 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
         in_list = block.kind == "list_item" and (mentions_detention(block.intro, reading) or mentions_detention(block.heading, reading))
         place, _ = heading_place(block.heading, reading) if block.kind in ("list_item", "paragraph") else (None, False)
         if block.kind == "paragraph":
-            reading.previous_places = ()
+            reading.previous_places = reading.protest_places = ()
         for sentence in split_sentences(block.text):
             read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list, headline=block.kind == "title")
     return reading

@@ -19,7 +19,7 @@ _SLOT = re.compile(r"^(?P<body>[^?{}]+)(?:(?P<optional>\?)|\{(?P<low>\d),(?P<hig
 BUILT_IN = frozenset({"FIGURE", "PLACE", "COMMA", "LPAREN", "RPAREN", "DASH", "COLON", "SEMI", "STOP", "PLUS", "ANY", "END"})
 #: ANY never crosses these: a gap stays inside one clause and never swallows another figure.
 _GAP_STOPS = frozenset({"FIGURE", "STOP", "SEMI", "CLAUSE_BREAK"})
-Requirement = str  # "earlier_figure" | "detention_context"
+Requirement = str  # "earlier_detention" | "detention_context"
 
 
 class FrameError(ValueError):
@@ -53,6 +53,8 @@ class Frame:
     followed_by: tuple[str, ...] | None
     examples: tuple[dict, ...]
     counterexamples: tuple[str, ...]
+    #: Categories every match needs (slots that must match once): a sentence without one of them skips the frame.
+    needs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,12 @@ def parse_frame(entry: dict, known: frozenset[str]) -> Frame:
     after = tuple(parse_slot(s, known) for s in pattern[at + 1:])
     followed_by = tuple(entry["followed_by"]) if "followed_by" in entry else None
     requires = entry.get("requires")
-    if requires not in (None, "earlier_figure", "detention_context"):
+    if requires not in (None, "earlier_detention", "detention_context"):
         raise FrameError(f"frame {entry['id']}: unknown requirement {requires}")
+    needs = frozenset(s.options[0] for s in before + after if s.low >= 1 and len(s.options) == 1 and s.options[0].isupper()
+                      and s.options[0] != "ANY")
     return Frame(entry["id"], before, after, requires, followed_by, tuple(entry.get("examples", ())),
-                 tuple(entry.get("counterexamples", ())))
+                 tuple(entry.get("counterexamples", ())), needs)
 
 
 @cache

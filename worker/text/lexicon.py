@@ -44,10 +44,17 @@ class Lexicon:
     phrases: dict[tuple[str, ...], frozenset[str]]
     place_phrases: dict[tuple[str, ...], str]
     categories: frozenset[str] = field(default_factory=frozenset)
+    #: Every proper prefix of a phrase: a lookup stops as soon as no phrase can continue.
+    prefixes: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
 
 
 def _words(phrase: str) -> tuple[str, ...]:
     return tuple(match.group(0) for match in _WORD.finditer(phrase.lower()))
+
+
+def words_of(text: str) -> list[str]:
+    """The lower-cased words of a text, as the tagger splits them."""
+    return list(_words(text))
 
 
 def region_phrases(regions: Iterable[list[str]]) -> dict[str, str]:
@@ -73,7 +80,8 @@ def lexicon() -> Lexicon:
             phrases.setdefault(_words(phrase), set()).add(name)
     described = {**places["phrases"], **region_phrases(places["region_capitals"]["regions"])}
     place_phrases = {_words(phrase): city for phrase, city in described.items()}
-    return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories))
+    prefixes = frozenset(key[:end] for key in [*phrases, *place_phrases] for end in range(1, len(key)))
+    return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes)
 
 
 def _raw_tokens(text: str, start: int, end: int) -> list[Token]:
@@ -85,40 +93,46 @@ def _raw_tokens(text: str, start: int, end: int) -> list[Token]:
     return tokens
 
 
+def _longest_phrase(tokens: list[Token], position: int, lex: Lexicon) -> int:
+    """How many tokens from `position` form the longest lexicon phrase (0: none)."""
+    best = 0
+    key: tuple[str, ...] = ()
+    for token in tokens[position: position + MAX_PHRASE_TOKENS]:
+        if token.figure or token.place:
+            break
+        key = (*key, token.text)
+        if key in lex.phrases or key in lex.place_phrases:
+            best = len(key)
+        if key not in lex.prefixes:
+            break
+    return best
+
+
 def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
     """Longest phrase first: 'taken into custody' is one DETAIN_PARTICIPLE token, 'the capital' one place."""
     merged: list[Token] = []
     position = 0
     while position < len(tokens):
         token = tokens[position]
-        if token.figure or token.place:
+        length = 0 if token.figure or token.place else _longest_phrase(tokens, position, lex)
+        if length == 0:
             merged.append(token)
             position += 1
             continue
-        for length in range(min(MAX_PHRASE_TOKENS, len(tokens) - position), 0, -1):
-            window = tokens[position: position + length]
-            if any(t.figure or t.place for t in window):
-                continue
-            key = tuple(t.text for t in window)
-            city = lex.place_phrases.get(key)
-            categories = lex.phrases.get(key)
-            if city is None and categories is None:
-                continue
-            text = " ".join(key)
-            extra = frozenset({"PLACE"}) if city else frozenset()
-            merged.append(Token(text, window[0].start, window[-1].end, (categories or frozenset()) | extra
-                                | (token.categories if length == 1 else frozenset()), place_phrase=city))
-            position += length
-            break
-        else:
-            merged.append(token)
-            position += 1
+        window = tokens[position: position + length]
+        key = tuple(t.text for t in window)
+        city = lex.place_phrases.get(key)
+        categories = lex.phrases.get(key, frozenset()) | (frozenset({"PLACE"}) if city else frozenset())
+        if length == 1:
+            categories |= token.categories
+        merged.append(Token(" ".join(key), window[0].start, window[-1].end, categories, place_phrase=city))
+        position += length
     return merged
 
 
-def tag(sentence: str, find_sites: Callable[[str], list[CityMention]]) -> list[Token]:
+def tag(sentence: str, find_sites: Callable[[str], list[CityMention]], figures: list[Figure] | None = None) -> list[Token]:
     """The sentence as tokens: figures and named cities first, then words merged into lexicon phrases."""
-    figures = find_figures(sentence)
+    figures = find_figures(sentence) if figures is None else figures
     sites = find_sites(sentence)
     spans: list[Token] = [Token(f.text.lower(), f.start, f.end, frozenset({"FIGURE"}), figure=f) for f in figures]
     taken = [(f.start, f.end) for f in figures]
