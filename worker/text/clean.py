@@ -33,7 +33,6 @@ _BOILERPLATE_START = re.compile(
       | source:\ read\ full\ article
       | (?:read\ more|just\ in|poll|related|more|watch|listen|see\ also|latest|breaking|also\ read|comment)\s*:
       | featured\ image\ credit
-      | (?:image|photo|picture|video)\s*(?:credit|source)?s?\s*:
       | topics?:
       | tags?:
       | (?:alamy|getty(?:\ images)?|reuters|ap|afp|pa|epa|twitter|shutterstock|advertisement)$
@@ -86,8 +85,15 @@ def normalise(text: str) -> str:
 _ANYWHERE_HINTS = ("cookie", "click here", "sign up", "[", "alamy", "getty", "shutterstock", "logo")
 
 
+# "Photo: EPA-EFE", "Video: OVD-Info / Facebook"; a long line after the label is a caption or a headline.
+_MEDIA_CREDIT = re.compile(r"(?:image|photo|picture|video)\s*(?:credit|source)?s?\s*:", re.IGNORECASE)
+MAX_CREDIT_LINE = 60
+
+
 def is_boilerplate(line: str) -> bool:
     if _BOILERPLATE_START.match(line):
+        return True
+    if len(line) <= MAX_CREDIT_LINE and _MEDIA_CREDIT.match(line):
         return True
     lowered = line.lower()
     # Substring tests first: the regex runs only on the few lines that can match it.

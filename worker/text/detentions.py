@@ -21,8 +21,6 @@ from worker.text.segment import Block, value_items
 from worker.text.sources import find_source
 
 _DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
-#: Words that make a sentence one about detaining people (weak verbs like "held" alone do not).
-_STRONG_DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN"})
 FindSites = Callable[[str], list[CityMention]]
 
 
@@ -72,9 +70,14 @@ def has_category(tokens: list[Token], categories: frozenset[str]) -> bool:
     return any(t.categories & categories for t in tokens)
 
 
-def is_about_other_arrests(tokens: list[Token]) -> bool:
+#: How near a figure a word about spies or saboteurs must be to make its arrests not a protest's.
+OTHER_ARREST_WINDOW = 8
+
+
+def is_about_other_arrests(tokens: list[Token], at: int) -> bool:
     """Spies, saboteurs, officials: arrests that are not of protesters."""
-    return any(t.has("NON_PROTEST_ARREST") for t in tokens)
+    window = tokens[max(0, at - OTHER_ARREST_WINDOW): at + OTHER_ARREST_WINDOW]
+    return any(t.has("NON_PROTEST_ARREST") for t in window)
 
 
 def frames_possible(tokens: list[Token]) -> list[Frame]:
@@ -112,32 +115,38 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
         return []
     tokens = tag(text, reading.find_sites, figures)
     context = PlaceContext(reading.capital, reading.previous_places, heading_place, reading.protest_places)
-    found: list[Candidate] = []
-    if not is_about_other_arrests(tokens):
-        detention_context = in_detention_list or has_category(tokens, _STRONG_DETENTION_WORDS)
-        accepted: list[int] = []
-        possible = frames_possible(tokens)
-        for at, token in enumerate(tokens):
-            if token.figure is None or is_vetoed(tokens, at):
-                continue
-            match = first_frame(possible, tokens, at, bool(accepted) or reading.previous_had_figure, detention_context)
-            frame_id = match.frame.id if match else None
-            frame_places = match.places if match else []
-            if match is None and in_detention_list and not accepted and _counts_people_or_nothing(tokens, at):
-                frame_id = "detention-list-item"
-            if frame_id is None:
-                continue
-            places = place_for(tokens, at, accepted[-1] if accepted else -1, context, frame_places, text)
-            if places is None:
-                continue
-            accepted.append(at)
-            found.append(Candidate(token.figure, places, text, index, frame_id, headline, scope))
+    found = [Candidate(figure, places, text, index, frame_id, headline, scope)
+             for figure, places, frame_id in detention_figures(tokens, text, context, reading.previous_had_figure, in_detention_list)]
     named = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in tokens if t.has("PLACE")) if p))
     reading.previous_places = named or reading.previous_places
     if named and any(t.has("PROTEST") for t in tokens):
         reading.protest_places = named
     reading.previous_had_figure = bool(found)
     reading.candidates.extend(found)
+    return found
+
+
+def detention_figures(tokens: list[Token], text: str, context: PlaceContext, after_detention_figure: bool,
+                      in_detention_list: bool) -> list[tuple[Figure, tuple[Place, ...], str]]:
+    """Each figure a frame takes (or, in a list under a detention heading, the item's count), with its places."""
+    detention_context = in_detention_list or after_detention_figure or has_category(tokens, _DETENTION_WORDS)
+    possible = frames_possible(tokens)
+    accepted: list[int] = []
+    found = []
+    for at, token in enumerate(tokens):
+        if token.figure is None or is_vetoed(tokens, at) or is_about_other_arrests(tokens, at):
+            continue
+        match = first_frame(possible, tokens, at, bool(accepted) or after_detention_figure, detention_context)
+        frame_id = match.frame.id if match else None
+        if match is None and in_detention_list and not accepted and _counts_people_or_nothing(tokens, at):
+            frame_id = "detention-list-item"
+        if frame_id is None:
+            continue
+        places = place_for(tokens, at, accepted[-1] if accepted else -1, context, match.places if match else [], text)
+        if places is None:
+            continue
+        accepted.append(at)
+        found.append((token.figure, places, frame_id))
     return found
 
 

@@ -16,7 +16,7 @@ from worker.text.lexicon import Token, lexicon
 
 _SLOT = re.compile(r"^(?P<body>[^?{}]+)(?:(?P<optional>\?)|\{(?P<low>\d),(?P<high>\d{1,2})\})?$")
 #: Token kinds made by the tagger rather than listed in the lexicon.
-BUILT_IN = frozenset({"FIGURE", "PLACE", "COMMA", "LPAREN", "RPAREN", "DASH", "COLON", "SEMI", "STOP", "PLUS", "ANY", "END"})
+BUILT_IN = frozenset({"FIGURE", "TALLY_FIGURE", "CAPWORD", "PLACE", "COMMA", "LPAREN", "RPAREN", "DASH", "COLON", "SEMI", "STOP", "PLUS", "ANY", "END"})
 #: ANY never crosses these: a gap stays inside one clause and never swallows another figure.
 _GAP_STOPS = frozenset({"FIGURE", "STOP", "SEMI", "CLAUSE_BREAK"})
 Requirement = str  # "earlier_detention" | "detention_context"
@@ -55,6 +55,7 @@ class Frame:
     counterexamples: tuple[str, ...]
     #: Categories every match needs (slots that must match once): a sentence without one of them skips the frame.
     needs: frozenset[str] = frozenset()
+    figure_category: str = "FIGURE"
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,10 @@ def parse_slot(text: str, known: frozenset[str]) -> Slot:
 
 def parse_frame(entry: dict, known: frozenset[str]) -> Frame:
     pattern = entry["pattern"]
-    if pattern.count("FIGURE") != 1:
-        raise FrameError(f"frame {entry['id']}: exactly one FIGURE slot")
-    at = pattern.index("FIGURE")
+    figure_slots = [position for position, slot in enumerate(pattern) if slot in ("FIGURE", "TALLY_FIGURE")]
+    if len(figure_slots) != 1:
+        raise FrameError(f"frame {entry['id']}: exactly one FIGURE (or TALLY_FIGURE) slot")
+    at = figure_slots[0]
     before = tuple(parse_slot(s, known) for s in reversed(pattern[:at]))
     after = tuple(parse_slot(s, known) for s in pattern[at + 1:])
     followed_by = tuple(entry["followed_by"]) if "followed_by" in entry else None
@@ -100,7 +102,7 @@ def parse_frame(entry: dict, known: frozenset[str]) -> Frame:
     needs = frozenset(s.options[0] for s in before + after if s.low >= 1 and len(s.options) == 1 and s.options[0].isupper()
                       and s.options[0] != "ANY")
     return Frame(entry["id"], before, after, requires, followed_by, tuple(entry.get("examples", ())),
-                 tuple(entry.get("counterexamples", ())), needs)
+                 tuple(entry.get("counterexamples", ())), needs, pattern[at])
 
 
 @cache
@@ -135,6 +137,8 @@ def _followed_by_ok(frame: Frame, tokens: list[Token], end: int) -> bool:
 
 def match_frame(frame: Frame, tokens: list[Token], figure_at: int) -> FrameMatch | None:
     """Does the frame hold around the figure token at `figure_at`?"""
+    if frame.figure_category not in tokens[figure_at].categories:
+        return None
     first = _match_slots(tokens, figure_at - 1, frame.before, -1)
     if first is None:
         return None

@@ -21,6 +21,8 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*'?s?|[^\sA-Za-z0-9]")
 _PUNCTUATION = {",": "COMMA", "(": "LPAREN", ")": "RPAREN", "-": "DASH", "–": "DASH", ":": "COLON", ";": "SEMI",
                 ".": "STOP", "!": "STOP", "?": "STOP", "+": "PLUS"}
 MAX_PHRASE_TOKENS = 6
+#: A capitalised word the lexicon does not know (a name: "Two RusNews correspondents"); lexicon phrases drop it.
+_CAPWORD = frozenset({"CAPWORD"})
 CAPITAL = "@capital"
 
 
@@ -88,7 +90,7 @@ def _raw_tokens(text: str, start: int, end: int) -> list[Token]:
     tokens = []
     for match in _WORD.finditer(text, start, end):
         word = match.group(0)
-        categories = frozenset({_PUNCTUATION[word]}) if word in _PUNCTUATION else frozenset()
+        categories = frozenset({_PUNCTUATION[word]}) if word in _PUNCTUATION else _CAPWORD if word[:1].isupper() else frozenset()
         tokens.append(Token(word.lower(), match.start(), match.end(), categories))
     return tokens
 
@@ -124,17 +126,27 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
         city = lex.place_phrases.get(key)
         categories = lex.phrases.get(key, frozenset()) | (frozenset({"PLACE"}) if city else frozenset())
         if length == 1:
-            categories |= token.categories
+            categories |= token.categories - _CAPWORD
         merged.append(Token(" ".join(key), window[0].start, window[-1].end, categories, place_phrase=city))
         position += length
     return merged
+
+
+#: A figure whose qualifier is a verb of a running count: "exceeded 4,300", "past 2,761".
+_TALLY_QUALIFIERS = ("past", "exceeded", "exceeding", "topped", "surpassed", "passed", "crossed")
+
+
+def _figure_categories(figure: Figure) -> frozenset[str]:
+    if figure.text.lower().startswith(_TALLY_QUALIFIERS):
+        return frozenset({"FIGURE", "TALLY_FIGURE"})
+    return frozenset({"FIGURE"})
 
 
 def tag(sentence: str, find_sites: Callable[[str], list[CityMention]], figures: list[Figure] | None = None) -> list[Token]:
     """The sentence as tokens: figures and named cities first, then words merged into lexicon phrases."""
     figures = find_figures(sentence) if figures is None else figures
     sites = find_sites(sentence)
-    spans: list[Token] = [Token(f.text.lower(), f.start, f.end, frozenset({"FIGURE"}), figure=f) for f in figures]
+    spans: list[Token] = [Token(f.text.lower(), f.start, f.end, _figure_categories(f), figure=f) for f in figures]
     taken = [(f.start, f.end) for f in figures]
     for site in sites:
         if not any(start < site.end and site.start < end for start, end in taken):

@@ -41,6 +41,17 @@ class Block:
     intro_context: str | None = None
 
 
+# " date 2022-09-24 Skip to main content": a scraper's date stamp glued to the first line.
+_DATE_STAMP = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\s*")
+_NAVIGATION = ("skip to main content", "support independent journalism", "jump to navigation", "jump to search")
+
+
+def strip_date_stamp(line: str) -> str:
+    """The page's text after a scraped date stamp; navigation text after it is no headline."""
+    rest = _DATE_STAMP.sub("", line, count=1)
+    return "" if rest.lower().rstrip("!. ").startswith(_NAVIGATION) else rest
+
+
 def strip_citations(line: str) -> str:
     """Encyclopedia copies: '12,000[62][64]' is 12,000."""
     return _CITATION.sub("", line) if "[" in line else line
@@ -111,9 +122,12 @@ def join_broken_lines(lines: list[str]) -> list[str]:
 
 def segment(lines: list[str], has_title: bool) -> list[Block]:
     """Typed blocks, in page order. `lines` are the cleaned content lines; the first is the title when `has_title`."""
-    prepared = [strip_timestamp(strip_citations(line)).strip() for line in lines]
+    prepared = [strip_timestamp(strip_citations(strip_date_stamp(line))).strip() for line in lines]
+    if has_title and prepared and not prepared[0]:
+        prepared = prepared[1:]  # the first line was only a date stamp: the headline is the next one
+    prepared = [line for line in prepared if line]
     title = prepared[0] if has_title and prepared else None
-    body = join_broken_lines([line for line in prepared[1 if title is not None else 0:] if line])
+    body = join_broken_lines(prepared[1 if title is not None else 0:])
     blocks: list[Block] = []
     if title is not None:
         blocks.append(Block("title", title, 0))
