@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 
 from schemas import Place
-from worker.text.lexicon import CAPITAL, Token
+from worker.text.lexicon import CAPITAL, REGION, Token
 from worker.text.places import gazetteer
 
 NATIONWIDE_PLACES: tuple[Place, ...] = ()
@@ -39,6 +39,8 @@ class PlaceContext:
     #: The cities of the last sentence of the paragraph that was about a protest ("several thousand demonstrated
     #: in central Moscow"): the place of a figure after it that names none.
     protest_places: tuple[Place, ...] = ()
+    #: Every city the page names: a region stands for its capital only when the page names the capital.
+    document_places: frozenset[str] = frozenset()
 
 
 @cache
@@ -65,6 +67,9 @@ def place_of_token(token: Token, context: PlaceContext) -> Place | None:
         return token.place
     if token.place_phrase == CAPITAL:
         return context.capital
+    if token.place_phrase and token.place_phrase.startswith(REGION):
+        capital = token.place_phrase.removeprefix(REGION)
+        return resolve_name(capital) if capital in context.document_places else None
     return resolve_name(token.place_phrase) if token.place_phrase else None
 
 
@@ -154,8 +159,19 @@ def leading_locative(tokens: list[Token], context: PlaceContext) -> tuple[Place,
     return ()
 
 
+_CITY_COUNTS = frozenset({"cities", "towns", "regions", "russian cities", "settlements"})
+
+
 def has_nationwide_marker(tokens: list[Token], start: int, end: int) -> bool:
-    return any(t.has("NATIONWIDE") for t in tokens[start:end])
+    """'nationwide', 'across Russia', and 'in 20 cities'."""
+    for position in range(start, end):
+        token = tokens[position]
+        if token.has("NATIONWIDE"):
+            return True
+        if token.has("FIGURE") and position + 1 < end and tokens[position + 1].text in _CITY_COUNTS and (
+                position > 0 and tokens[position - 1].has("LOCATIVE")):
+            return True
+    return False
 
 
 def place_for(tokens: list[Token], at: int, previous_figure: int, context: PlaceContext,

@@ -45,6 +45,7 @@ class Reading:
     candidates: list[Candidate] = field(default_factory=list)
     previous_places: tuple[Place, ...] = ()
     protest_places: tuple[Place, ...] = ()
+    document_places: frozenset[str] = frozenset()
     previous_had_figure: bool = False
     #: Intro and heading lines are asked about once per block under them.
     mentions: dict[str, bool] = field(default_factory=dict)
@@ -114,7 +115,8 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
         reading.previous_had_figure = False
         return []
     tokens = tag(text, reading.find_sites, figures)
-    context = PlaceContext(reading.capital, reading.previous_places, heading_place, reading.protest_places)
+    context = PlaceContext(reading.capital, reading.previous_places, heading_place, reading.protest_places,
+                           reading.document_places)
     found = [Candidate(figure, places, text, index, frame_id, headline, scope)
              for figure, places, frame_id in detention_figures(tokens, text, context, reading.previous_had_figure, in_detention_list)]
     named = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in tokens if t.has("PLACE")) if p))
@@ -228,6 +230,7 @@ def _read_value(value: str, block: Block, reading: Reading, place: Place | None,
 
 def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
     reading = Reading(find_sites, article_capital(words_of(" ".join(block.text for block in blocks))))
+    reading.document_places = frozenset(m.place.name for block in blocks for m in find_sites(block.text))
     for block in blocks:
         if block.kind == "key_value":
             read_key_value(block, reading)

@@ -21,6 +21,8 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*'?s?|[^\sA-Za-z0-9]")
 _PUNCTUATION = {",": "COMMA", "(": "LPAREN", ")": "RPAREN", "-": "DASH", "–": "DASH", ":": "COLON", ";": "SEMI",
                 ".": "STOP", "!": "STOP", "?": "STOP", "+": "PLUS"}
 MAX_PHRASE_TOKENS = 6
+#: A region named alone ("in Chechnya"): its capital, if the page names that city too.
+REGION = "@region:"
 #: A capitalised word the lexicon does not know (a name: "Two RusNews correspondents"); lexicon phrases drop it.
 _CAPWORD = frozenset({"CAPWORD"})
 CAPITAL = "@capital"
@@ -80,7 +82,9 @@ def lexicon() -> Lexicon:
     for name, entry in categories.items():
         for phrase in entry["phrases"]:
             phrases.setdefault(_words(phrase), set()).add(name)
-    described = {**places["phrases"], **region_phrases(places["region_capitals"]["regions"])}
+    regions = places["region_capitals"]["regions"]
+    described = {**{region.lower(): REGION + capital for region, _, capital in regions},
+                 **places["phrases"], **region_phrases(regions)}
     place_phrases = {_words(phrase): city for phrase, city in described.items()}
     prefixes = frozenset(key[:end] for key in [*phrases, *place_phrases] for end in range(1, len(key)))
     return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes)

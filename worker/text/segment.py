@@ -103,7 +103,7 @@ def is_heading(line: str, next_line: str | None) -> bool:
 
 def joins_next(line: str, next_line: str) -> bool:
     """Hard line breaks inside a sentence: 'In Moscow, too, the number was' / 'over 500.'"""
-    if not next_line or line.endswith((".", "!", "?", ":", '"')):
+    if not next_line or line.endswith((".", "!", "?", ":", '"')) or split_key_value(next_line):
         return False
     if next_line[0].islower():
         return True
