@@ -16,12 +16,19 @@ def test_boilerplate_urls_and_repeated_lines_are_dropped():
         "Alamy",
         "Featured Image Credit: Alamy",
         "Topics: World News",
-        "  \u2022 Related link bullet",
+        "  \u2022 Related: link bullet",
         "Source: Read Full Article",
     ])
     cleaned = clean(page)
     assert cleaned.title == "Police detain hundreds"
     assert cleaned.lines == ("Police detain hundreds", "Crowds gathered in the square.")
+
+
+def test_bullets_are_content_and_card_fields_may_repeat():
+    page = "\n".join(["Detentions", "\u2022 Moscow: 40", "Kazan", "Number of detentions: four", "Perm",
+                      "Number of detentions: four"])
+    assert clean(page).lines.count("Number of detentions: four") == 2
+    assert "\u2022 Moscow: 40" in clean(page).lines
 
 
 def test_sentences_keep_abbreviations_and_decimals_whole():

@@ -91,6 +91,7 @@ MAX_CREDIT_LINE = 60
 
 
 def is_boilerplate(line: str) -> bool:
+    line = line.lstrip("\u2022\u00b7\u25aa\u25ba* ")  # a bullet of links is as much boilerplate as the links
     if _BOILERPLATE_START.match(line):
         return True
     if len(line) <= MAX_CREDIT_LINE and _MEDIA_CREDIT.match(line):
@@ -100,8 +101,12 @@ def is_boilerplate(line: str) -> bool:
     return any(hint in lowered for hint in _ANYWHERE_HINTS) and bool(_BOILERPLATE_ANYWHERE.search(line))
 
 
-#: A repeated headline or caption is dropped; short lines repeat for real ("Number of detentions: four" on two cards).
-MIN_REPEATED_LINE = 40
+#: A repeated headline or caption is dropped; card fields repeat for real ("Number of detentions: four" on two cards).
+MAX_CARD_FIELD = 40
+
+
+def is_card_field(line: str) -> bool:
+    return len(line) <= MAX_CARD_FIELD and ":" in line
 
 
 def clean(text: str) -> CleanText:
@@ -117,7 +122,7 @@ def clean(text: str) -> CleanText:
         if not line or is_boilerplate(line):
             continue
         fingerprint = line.casefold()
-        if fingerprint in seen and len(line) > MIN_REPEATED_LINE:
+        if fingerprint in seen and not is_card_field(line):
             continue
         seen.add(fingerprint)
         lines.append(line)

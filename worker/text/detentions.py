@@ -230,7 +230,8 @@ def _read_value(value: str, block: Block, reading: Reading, place: Place | None,
 
 def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
     reading = Reading(find_sites, article_capital(words_of(" ".join(block.text for block in blocks))))
-    reading.document_places = frozenset(m.place.name for block in blocks for m in find_sites(block.text))
+    reading.document_places = frozenset(m.place.name for block in blocks for sentence in split_sentences(block.text)
+                                        for m in find_sites(sentence))
     for block in blocks:
         if block.kind == "key_value":
             read_key_value(block, reading)

@@ -19,7 +19,7 @@ from worker.text.places import CityMention
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*'?s?|[^\sA-Za-z0-9]")
 _PUNCTUATION = {",": "COMMA", "(": "LPAREN", ")": "RPAREN", "-": "DASH", "–": "DASH", ":": "COLON", ";": "SEMI",
-                ".": "STOP", "!": "STOP", "?": "STOP", "+": "PLUS"}
+                ".": "STOP", "!": "STOP", "?": "STOP", "+": "PLUS", "'": "QUOTE", '"': "QUOTE"}
 MAX_PHRASE_TOKENS = 6
 #: A region named alone ("in Chechnya"): its capital, if the page names that city too.
 REGION = "@region:"
