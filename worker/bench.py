@@ -4,6 +4,7 @@
     python -m worker.bench adversarial [--size 1000000]         # seconds per MB of adversarial text
     python -m worker.bench restart [--kills 3]                  # seconds until a SIGKILLed worker's successor reports
     python -m worker.bench devset [tests/text/devset]          # wave accuracy, detention recall/precision, city F1
+    python -m worker.bench corpus ../shared/devcorpus           # the corpus scorer's figures for analyze on its articles
 """
 
 from __future__ import annotations
@@ -102,6 +103,34 @@ def bench_restart(kills: int, kind: str) -> None:
           f"({', '.join(f'{s:.1f}' for s in seconds)}; {kills} kills, {broker.kind})")
 
 
+#: Where the development corpus sits beside a checkout (CI always has it; a user's clone may not).
+DEVCORPUS = ROOT.parent / "shared" / "devcorpus"
+
+
+def score_corpus(folder: Path, scorer: Path | None = None) -> str:
+    """Run analyze over FOLDER/articles, score it with the corpus's own score.py against FOLDER/gold.jsonl and
+    return the scorer's output (its last line is the summary)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    scorer = scorer or (folder / "score.py")
+    with tempfile.TemporaryDirectory() as workdir:
+        reports = Path(workdir) / "reports.jsonl"
+        with reports.open("w", encoding="utf-8") as out:
+            for document in read_archive(folder / "articles"):
+                out.write(analyze(document.text, document.doc_id).model_dump_json() + "\n")
+        result = subprocess.run([sys.executable, str(scorer), str(folder / "gold.jsonl"), str(folder / "articles"),
+                                 str(reports), "--verbose"], capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def parse_summary(output: str) -> dict[str, float]:
+    """'SUMMARY wave=0.92 recall=0.49 ...' -> {'wave': 0.92, 'recall': 0.49, ...}."""
+    summary = next(line for line in output.splitlines() if line.startswith("SUMMARY"))
+    return {key: float(value) for key, value in (item.split("=") for item in summary.split()[1:])}
+
+
 def claim_key(claim: dict, strict: bool) -> tuple:
     return (claim["count"], claim["place"], claim["qualifier"]) if strict else (claim["count"], claim["place"])
 
@@ -189,6 +218,10 @@ def main() -> None:
     restart = commands.add_parser("restart", help="seconds until a restarted worker reports again")
     restart.add_argument("--kills", type=int, default=3)
     restart.add_argument("--broker", choices=("kafka", "tansu"), default="kafka")
+    corpus = commands.add_parser("corpus", help="the corpus scorer's figures (e.g. ../shared/devcorpus)")
+    corpus.add_argument("folder", nargs="?", default=str(DEVCORPUS))
+    corpus.add_argument("--scorer", help="score.py to use (default: FOLDER/score.py)")
+    corpus.add_argument("--verbose", action="store_true", help="also print every miss and extra")
     devset = commands.add_parser("devset", help="scores on the development set")
     devset.add_argument("folder", nargs="?", default=str(ROOT / "tests" / "text" / "devset"))
     args = parser.parse_args()
@@ -198,6 +231,10 @@ def main() -> None:
         bench_restart(args.kills, args.broker)
     elif args.command == "adversarial":
         bench_adversarial(args.size, args.runs)
+    elif args.command == "corpus":
+        output = score_corpus(Path(args.folder), Path(args.scorer) if args.scorer else None)
+        lines = output.splitlines()
+        print("\n".join(lines if args.verbose else [line for line in lines if not line.startswith(("MISS", "EXTRA", "WAVE", "CITY"))]))
     else:
         score_devset(Path(args.folder))
 
