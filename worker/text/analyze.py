@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from schemas import NATIONWIDE, Place, Report
-from worker.text.clean import CleanText, clean, split_sentences
+from worker.text.clean import CleanText, clean
 from worker.text.detentions import extract_claims
 from worker.text.places import CityMention, gazetteer
 from worker.text.segment import segment
@@ -40,12 +40,12 @@ def analyze(text: str, doc_id: str) -> Report:
 
 def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
     """`analyze` for a page already cleaned (the worker checks that something is left before reading it)."""
-    lines = [split_sentences(line) for line in cleaned.lines]
+    blocks = segment(list(cleaned.lines), cleaned.title is not None)
     # Per document: the detention and the protest-city passes ask about the same sentences.
     find_sites = lru_cache(maxsize=None)(gazetteer().find_sites)
     reading = wave_classifier().classify(cleaned.text)
-    claims = extract_claims(segment(list(cleaned.lines), cleaned.title is not None), find_sites)
-    cities = protest_cities(lines, find_sites)
+    claims = extract_claims(blocks, find_sites)
+    cities = protest_cities([block.sentences for block in blocks], find_sites)
     for claim in claims:
         if claim.place != NATIONWIDE:
             cities.setdefault(claim.place, Place(name=claim.place, country=claim.country or "RU"))

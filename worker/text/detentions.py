@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from schemas import NATIONWIDE, DetentionClaim, Place, Scope
 from worker.text.attach import PlaceContext, article_capital, place_for, place_of_token
-from worker.text.clean import split_sentences
 from worker.text.frames import Frame, FrameMatch, frames, match_frame
-from worker.text.lexicon import Token, tag, words_of
+from worker.text.lexicon import Token, lexicon, tag
 from worker.text.numbers import Figure, find_figures
 from worker.text.places import CityMention
 from worker.text.scope import is_live_day, scope_of
@@ -49,6 +48,7 @@ class Reading:
     previous_had_figure: bool = False
     #: Intro and heading lines are asked about once per block under them.
     mentions: dict[str, bool] = field(default_factory=dict)
+    headings: dict[str, tuple[Place | None, bool]] = field(default_factory=dict)
 
 
 def is_vetoed(tokens: list[Token], at: int) -> bool:
@@ -105,9 +105,10 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
     """The detention figures of one sentence, each with its places."""
     index = len(reading.sentences)
     reading.sentences.append(text)
-    figures = find_figures(text)
+    could_hold = in_detention_list or reading.previous_had_figure or lexicon().may_mention_detention(text.lower())
+    figures = find_figures(text) if could_hold else []
     if not figures:
-        # Most sentences hold no figure: only the places they name matter, for the sentence after.
+        # Most sentences hold no figure or no detention word: only the places they name matter, for the next.
         named = tuple(dict.fromkeys(site.place for site in reading.find_sites(text)))
         reading.previous_places = named or reading.previous_places
         if named and is_about_protest(text):
@@ -153,7 +154,7 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
 
 
 def is_about_protest(text: str) -> bool:
-    return any(t.has("PROTEST") for t in tag(text, lambda _: [], []))
+    return lexicon().mentions("PROTEST", text.lower())
 
 
 def _counts_people_or_nothing(tokens: list[Token], at: int) -> bool:
@@ -173,6 +174,12 @@ def heading_place(heading: str | None, reading: Reading) -> tuple[Place | None, 
     """A card's heading: a city alone on its line, or 'Other cities' (figures for the rest of the country)."""
     if not heading:
         return None, False
+    if heading not in reading.headings:
+        reading.headings[heading] = _heading_place(heading, reading)
+    return reading.headings[heading]
+
+
+def _heading_place(heading: str, reading: Reading) -> tuple[Place | None, bool]:
     tokens = [t for t in tag(heading, reading.find_sites) if not t.has("STOP")]
     if len(tokens) == 1 and tokens[0].has("PLACE"):
         return place_of_token(tokens[0], PlaceContext(reading.capital)), False
@@ -229,8 +236,8 @@ def _read_value(value: str, block: Block, reading: Reading, place: Place | None,
 
 
 def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
-    reading = Reading(find_sites, article_capital(words_of(" ".join(block.text for block in blocks))))
-    reading.document_places = frozenset(m.place.name for block in blocks for sentence in split_sentences(block.text)
+    reading = Reading(find_sites, article_capital(" ".join(block.text for block in blocks)))
+    reading.document_places = frozenset(m.place.name for block in blocks for sentence in block.sentences
                                         for m in find_sites(sentence))
     for block in blocks:
         if block.kind == "key_value":
@@ -240,7 +247,7 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
         place, _ = heading_place(block.heading, reading) if block.kind in ("list_item", "paragraph") else (None, False)
         if block.kind == "paragraph":
             reading.previous_places = reading.protest_places = ()
-        for sentence in split_sentences(block.text):
+        for sentence in block.sentences:
             read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list, headline=block.kind == "title")
     return reading
 

@@ -50,15 +50,21 @@ class Lexicon:
     categories: frozenset[str] = field(default_factory=frozenset)
     #: Every proper prefix of a phrase: a lookup stops as soon as no phrase can continue.
     prefixes: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+    detention_stems: tuple[str, ...] = ()
+    #: One whole-word pattern per category, for the cheap checks that need no tokens (PROTEST).
+    patterns: dict[str, re.Pattern] = field(default_factory=dict)
+
+    def may_mention_detention(self, lowered: str) -> bool:
+        return self.patterns["detention_stems"].search(lowered) is not None
+
+    def mentions(self, category: str, lowered: str) -> bool:
+        """Does the lower-cased text hold one of the category's phrases as whole words?"""
+        return self.patterns[category].search(lowered) is not None
 
 
 def _words(phrase: str) -> tuple[str, ...]:
     return tuple(match.group(0) for match in _WORD.finditer(phrase.lower()))
 
-
-def words_of(text: str) -> list[str]:
-    """The lower-cased words of a text, as the tagger splits them."""
-    return list(_words(text))
 
 
 def region_phrases(regions: Iterable[list[str]]) -> dict[str, str]:
@@ -76,7 +82,8 @@ def region_phrases(regions: Iterable[list[str]]) -> dict[str, str]:
 @cache
 def lexicon() -> Lexicon:
     data = resources.files("worker.text").joinpath("data")
-    categories = json.loads(data.joinpath("lexicon.json").read_text(encoding="utf-8"))["categories"]
+    loaded = json.loads(data.joinpath("lexicon.json").read_text(encoding="utf-8"))
+    categories = loaded["categories"]
     places = json.loads(data.joinpath("place_phrases.json").read_text(encoding="utf-8"))
     phrases: dict[tuple[str, ...], set[str]] = {}
     for name, entry in categories.items():
@@ -87,7 +94,12 @@ def lexicon() -> Lexicon:
                  **places["phrases"], **region_phrases(regions)}
     place_phrases = {_words(phrase): city for phrase, city in described.items()}
     prefixes = frozenset(key[:end] for key in [*phrases, *place_phrases] for end in range(1, len(key)))
-    return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes)
+    # A small alternation per category is cheap (shared reading notes: fine under ~200 phrases).
+    patterns = {name: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(entry["phrases"], key=len, reverse=True)) + r")\b")
+                for name, entry in categories.items() if name == "PROTEST"}
+    patterns["detention_stems"] = re.compile("|".join(re.escape(stem) for stem in loaded["detention_stems"]["stems"]))
+    return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes,
+                   tuple(loaded["detention_stems"]["stems"]), patterns)
 
 
 def _raw_tokens(text: str, start: int, end: int) -> list[Token]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
+
+from worker.text.clean import split_sentences
 
 BlockKind = Literal["title", "heading", "intro", "key_value", "list_item", "paragraph"]
 
@@ -27,7 +30,7 @@ MAX_HEADING_WORDS = 6
 
 
 @dataclass(frozen=True)
-class Block:
+class Block:  # noqa: PLW1641 - cached_property needs the instance dict, which frozen dataclasses keep
     kind: BlockKind
     text: str
     index: int
@@ -39,6 +42,11 @@ class Block:
     intro: str | None = None
     #: The line (paragraph) before the intro, where the source of a list is often named.
     intro_context: str | None = None
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        """A key-value line is one unit; other blocks are split into sentences once, for every reader."""
+        return [self.text] if self.kind == "key_value" else split_sentences(self.text)
 
 
 # " date 2022-09-24 Skip to main content": a scraper's date stamp glued to the first line.
