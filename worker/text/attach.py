@@ -217,7 +217,7 @@ def _names_unknown_place(sentence: str, tokens: list[Token], at: int, end: int) 
     """'30 protesters in Almaty' with Almaty not in the gazetteer: a locative, then a capitalised word."""
     for position in range(at + 1, min(end, at + 6) - 1):
         word = tokens[position + 1]
-        if not tokens[position].has("LOCATIVE") or word.categories or word.text in _NOT_PLACE_WORDS:
+        if not tokens[position].has("LOCATIVE") or (word.categories - {"CAPWORD"}) or word.text in _NOT_PLACE_WORDS:
             continue
         if sentence[word.start: word.start + 1].isupper():
             return True

@@ -266,9 +266,11 @@ def extract_claims(blocks: list[Block], find_sites: FindSites) -> list[Detention
 
 
 def drop_vague_headlines(candidates: list[Candidate]) -> list[Candidate]:
-    """'Hundreds detained' above 'more than 700 were detained' is the same news, not a claim of its own."""
+    """'Hundreds detained' above 'more than 700 were detained' (or above city figures that add up to a hundred or
+    more) is the same news, not a claim of its own."""
     precise = [c.figure.count for c in candidates if c.figure.qualifier != "vague" and not c.headline]
-    return [c for c in candidates if not (c.headline and c.figure.qualifier == "vague" and any(p >= c.figure.count for p in precise))]
+    told = sum(precise)
+    return [c for c in candidates if not (c.headline and c.figure.qualifier == "vague" and told >= c.figure.count)]
 
 
 def claims_of(candidate: Candidate, scope: Scope, source: str | None) -> list[DetentionClaim]:

@@ -1,0 +1,82 @@
+"""The reader's rules end to end, on sentences and short pages of our own (not from any corpus)."""
+
+import pytest
+
+from worker.text.analyze import analyze
+
+
+def claims(text):
+    return sorted((c.count, c.qualifier, c.place) for c in analyze(text, "case").detentions)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # breakdowns after a total
+    ("Riot police detained 860 people, 410 of them in Moscow and 150 in St Petersburg.",
+     [(150, "exact", "Saint Petersburg"), (410, "exact", "Moscow"), (860, "exact", "nationwide")]),
+    ("Of those detained, at least 220 were in Kazan and more than 90 in Ufa.",
+     [(90, "more_than", "Ufa"), (220, "at_least", "Kazan")]),
+    ("Officers arrested 300 protesters across the country, including 120 in Novosibirsk.",
+     [(120, "exact", "Novosibirsk"), (300, "exact", "nationwide")]),
+    # lists in prose
+    ("Arrests were also reported in Tomsk (14), Perm (9) and Samara (6).",
+     [(6, "exact", "Samara"), (9, "exact", "Perm"), (14, "exact", "Tomsk")]),
+    # places by description
+    ("A total of 312 people were detained in the capital on Saturday.", [(312, "exact", "Moscow")]),
+    ("Police detained 45 people in Russia's second city.", [(45, "exact", "Saint Petersburg")]),
+    ("In the capital of Bashkortostan, 27 people were detained.", [(27, "exact", "Ufa")]),
+    # nationwide needs a marker; an unknown place is not nationwide
+    ("Police detained 30 protesters in Zzyzxgrad on Sunday.", []),
+    ("More than 2,000 people were detained nationwide.", [(2000, "more_than", "nationwide")]),
+    ("Police held 75 people in 12 cities.", [(75, "exact", "nationwide")]),
+    ("Police detained 900 people in Moscow and dozens of other cities.", [(900, "exact", "nationwide")]),
+    # forms of the figure and its verb
+    ("About 2,000 people, among them several journalists, were detained.", [(2000, "about", "nationwide")]),
+    ("Seventy residents who had blocked the road to the enlistment office were detained in Makhachkala.",
+     [(70, "exact", "Makhachkala")]),
+    ("Police said they had detained 'more than 40' people in Omsk.", [(40, "more_than", "Omsk")]),
+    ("The tally of those arrested since Thursday has topped 6,000.", [(6000, "more_than", "nationwide")]),
+    # not protest detentions, not people
+    ("The FSB said it had detained four suspected saboteurs in Bryansk.", []),
+    ("A court ordered three protesters held for 15 days.", []),
+    ("Protests were held in 40 cities and about 3,000 people took part in Moscow.", []),
+    ("Some 500 people held placards in Tomsk.", []),
+])
+def test_sentences(text, expected):
+    assert claims(text) == expected
+
+
+def test_a_card_list_takes_its_place_from_the_heading_above():
+    page = "\n".join([
+        "Detentions at Sunday's pickets", "", "By city, the monitor counted:", "Tomsk", "Detained: 5", "",
+        "Omsk", "Detained: at least 12", "", "Other cities", "Detained: 7",
+    ])
+    assert claims(page) == [(5, "exact", "Tomsk"), (7, "exact", "nationwide"), (12, "at_least", "Omsk")]
+
+
+def test_a_city_list_under_a_detention_intro():
+    page = "\n".join(["Dozens detained in Siberia", "", "Detentions by city:", "Irkutsk - 22", "Chita - at least 9",
+                      "Ulan-Ude - 4", "", "Police gave no figures."])
+    assert claims(page) == [(4, "exact", "Ulan-Ude"), (9, "at_least", "Chita"), (22, "exact", "Irkutsk")]
+
+
+def test_a_city_list_without_a_detention_intro_is_not_read():
+    page = "\n".join(["Turnout at the rallies", "", "Crowds by city:", "Irkutsk - 2,200", "Chita - 900"])
+    assert claims(page) == []
+
+
+def test_the_protest_city_of_the_paragraph_places_a_figure_that_names_none():
+    page = "\n".join(["Rally in Voronezh", "",
+                      "Several hundred people marched through central Voronezh on Saturday. Police detained 38 of them."])
+    assert claims(page) == [(38, "exact", "Voronezh")]
+
+
+def test_a_region_stands_for_its_capital_when_the_page_names_it():
+    page = "\n".join(["Women protest in Yakutsk", "",
+                      "Dozens of women gathered in Yakutsk against the call-up.",
+                      "Police in Yakutia detained 16 people, the local outlet said."])
+    assert (16, "exact", "Yakutsk") in claims(page)
+
+
+def test_a_running_total_in_the_next_sentence():
+    page = "\n".join(["Arrests continue", "", "Police detained 210 people on Monday. That brings the total to 6,420."])
+    assert claims(page) == [(210, "exact", "nationwide"), (6420, "exact", "nationwide")]

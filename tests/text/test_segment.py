@@ -1,0 +1,74 @@
+"""Line-shape rules of the segmenter, each alone, then a page."""
+
+import pytest
+
+from worker.text.segment import (
+    is_heading, join_broken_lines, segment, split_key_value, strip_bullet, strip_citations, strip_date_stamp,
+    strip_timestamp, value_items,
+)
+
+
+@pytest.mark.parametrize(("line", "pair"), [
+    ("Number of detentions: 18", ("Number of detentions", "18")),
+    ("Kazan - at least 35", ("Kazan", "at least 35")),
+    ("| Detained | 25 September: 100+ |", ("Detained", "25 September: 100+")),
+    ("Arrests: about twenty", ("Arrests", "about twenty")),
+])
+def test_key_value_lines(line, pair):
+    assert split_key_value(line) == pair
+
+
+@pytest.mark.parametrize("line", [
+    "Police said on Sunday: we detained nobody, and that was all they would say about the rally in the square.",
+    "Mr. Ivanov: a long quote that goes on and on well past a dozen words of prose in one breath here.",
+    "Nothing to split here",
+])
+def test_prose_is_not_key_value(line):
+    assert split_key_value(line) is None
+
+
+def test_a_pipe_row_with_several_dated_items():
+    assert value_items("21 May: 30+ · 22 May: 45") == ["21 May: 30+", "22 May: 45"]
+
+
+@pytest.mark.parametrize(("line", "stripped"), [
+    ("12:10 Police moved in.", "Police moved in."),
+    ("9:30 a.m.: Crowds grew.", "Crowds grew."),
+    ("14.05 - Arrests began", "Arrests began"),
+])
+def test_live_blog_time_stamps_are_stripped(line, stripped):
+    assert strip_timestamp(line) == stripped
+
+
+def test_bullets_citations_and_date_stamps():
+    assert strip_bullet("• Tomsk: 12") == ("Tomsk: 12", True)
+    assert strip_bullet("Tomsk: 12") == ("Tomsk: 12", False)
+    assert strip_citations("Arrests: 9,000[12][13]") == "Arrests: 9,000"
+    assert strip_date_stamp("date 2022-03-06 Skip to main content") == ""
+    assert strip_date_stamp("date 2022-03-06 Police detain hundreds") == "Police detain hundreds"
+
+
+def test_headings_are_short_lines_before_a_new_line():
+    assert is_heading("Voronezh", "Detained: 31")
+    assert not is_heading("Police detained dozens of people in the square.", "Detained: 31")
+    assert not is_heading("In Voronezh, the number was", "over 30.")
+
+
+def test_hard_line_breaks_inside_a_sentence_are_joined():
+    assert join_broken_lines(["In Omsk alone,", "41 people were held.", "Kazan: 3", "other cities: 12"]) == [
+        "In Omsk alone, 41 people were held.", "Kazan: 3", "other cities: 12"]
+
+
+def test_a_card_page():
+    blocks = segment(["Dozens held at pickets", "By city, the monitor's count:", "Tomsk", "Detained: 5", "Omsk",
+                      "Detained: three", "Elsewhere the streets were quiet."], has_title=True)
+    kinds = [(b.kind, b.heading, b.intro) for b in blocks]
+    assert kinds == [
+        ("title", None, None),
+        ("intro", None, None),
+        ("heading", None, "By city, the monitor's count:"),
+        ("key_value", "Tomsk", "By city, the monitor's count:"),
+        ("heading", None, "By city, the monitor's count:"),
+        ("key_value", "Omsk", "By city, the monitor's count:"),
+        ("paragraph", "Omsk", None),
+    ]
