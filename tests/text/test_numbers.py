@@ -17,17 +17,26 @@ def only(sentence):
         ("over 4,000 arrests", 4000, None, "more_than", "over 4,000"),
         ("three people were held", 3, None, "exact", "three"),
         ("at least a dozen arrests", 12, None, "at_least", "at least a dozen"),
-        ("a dozen arrests", 12, None, "about", "a dozen"),
+        ("a dozen arrests", 12, None, "exact", "a dozen"),
         ("some 1.3 thousand detainees", 1300, None, "about", "some 1.3 thousand"),
         ("a pool of 25 million", 25_000_000, None, "exact", "25 million"),
         ("hundreds of arrests", 200, None, "vague", "hundreds"),
         ("several hundred detained", 300, None, "vague", "several hundred"),
         ("tens of thousands marched", 20000, None, "vague", "tens of thousands"),
         ("up to 500 people", 500, 500, "up_to", "up to 500"),
-        ("between 100 and 150 people were detained", 100, 150, "about", "between 100 and 150"),
+        ("between 100 and 150 people were detained", 100, 150, "at_least", "between 100 and 150"),
         ("twenty-five detentions", 25, None, "exact", "twenty-five"),
         ("past 4,000.", 4000, None, "more_than", "past 4,000"),
-        ("nearly 5,000 people", 5000, None, "about", "nearly 5,000"),
+        ("nearly 5,000 people", 5000, 5000, "up_to", "nearly 5,000"),
+        ("two dozen arrests", 24, None, "exact", "two dozen"),
+        ("half a dozen people", 6, None, "exact", "half a dozen"),
+        ("some four and a half thousand held", 4500, None, "about", "some four and a half thousand"),
+        ("nobody was detained", 0, None, "exact", "nobody"),
+        ("with zero arrests", 0, None, "exact", "zero"),
+        ("at least one person", 1, None, "at_least", "at least one"),
+        ("the 15-20 women", 15, 20, "at_least", "15-20"),
+        ("400 to 500 people", 400, 500, "at_least", "400 to 500"),
+        ("Detained: 100+", 100, None, "more_than", "100+"),
     ],
 )
 def test_figures_parse_with_their_qualifier(sentence, count, upper, qualifier, text):
@@ -47,3 +56,10 @@ def test_vague_table_follows_the_crowd_counting_convention():
 @pytest.mark.parametrize("sentence", ["it was -50 centigrade", "worth $1.36 billion", "at 7pm", "A 48-year-old man"])
 def test_signed_money_and_glued_numbers_are_not_bare_figures(sentence):
     assert all(f.text not in {"50", "1.36 billion", "7"} for f in find_figures(sentence))
+
+
+@pytest.mark.parametrize("sentence", ["On January 17 Navalny flew home", "on 24 February 2022", "by 10 a.m.",
+                                      "as of 21:27", "as of 9.48 p.m.", "at 7pm", "Feb. 24", "in 2021-2022",
+                                      "in one video", "One detainee said", "on the 17th"])
+def test_dates_times_and_a_bare_one_are_not_figures(sentence):
+    assert find_figures(sentence) == []

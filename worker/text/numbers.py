@@ -29,7 +29,7 @@ VAGUE_LOWER_BOUNDS: dict[str, int] = {
 }
 
 _UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "a dozen": 12, "dozen": 12,
 }
@@ -44,29 +44,30 @@ QUALIFIER_WORDS: dict[str, Qualifier] = {
     "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least", "not less than": "at_least",
     "a minimum of": "at_least",
     "about": "about", "around": "about", "some": "about", "roughly": "about", "approximately": "about",
-    "nearly": "about", "almost": "about", "close to": "about", "an estimated": "about", "estimated": "about",
-    "approx.": "about", "circa": "about", "just under": "about", "just over": "more_than",
-    "up to": "up_to", "as many as": "up_to",
+    "an estimated": "about", "estimated": "about", "approx.": "about", "circa": "about", "just over": "more_than",
+    "nearly": "up_to", "almost": "up_to", "close to": "up_to", "just under": "up_to", "up to": "up_to",
+    "as many as": "up_to",
 }
 
 _WORD_NUMBER = (
     r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
-    r"|eighteen|nineteen|a\s+dozen|a\s+hundred|a\s+thousand|one\s+hundred|one\s+thousand)"
-    r"(?:\s+(?:hundred|thousand|million))?"
+    r"|eighteen|nineteen|zero|a\s+dozen|half\s+a\s+dozen|a\s+hundred|a\s+thousand|one\s+hundred|one\s+thousand)"
+    r"(?:\s+and\s+a\s+half)?(?:\s+(?:dozen|hundred|thousand|million))?"
 )
 _DIGITS = r"\d{1,3}(?:[, ]\d{3}){1,4}(?!\d)|\d{1,12}(?:\.\d{1,6})?"  # a class: VERBOSE would drop a bare space
 _VAGUE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in VAGUE_LOWER_BOUNDS), key=len, reverse=True))
 _QUALIFIER = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in QUALIFIER_WORDS), key=len, reverse=True))
 
 FIGURE = re.compile(
-    rf"""(?<![\w$€£.,-])
+    rf"""(?<![\w$€£.,:-])
     (?:(?P<qualifier>{_QUALIFIER})\s+)?
     (?:
-        (?P<low>{_DIGITS})\s*(?:-|–|to|and)\s*(?P<high>{_DIGITS})(?=\s+(?:people|protesters|detainees|arrests|detentions|demonstrators|persons))
+        (?P<low>{_DIGITS})\s*(?:-|–|to)\s*(?P<high>{_DIGITS})
       | between\s+(?P<between_low>{_DIGITS})\s+and\s+(?P<between_high>{_DIGITS})
       | (?P<vague>{_VAGUE})
-      | (?P<digits>{_DIGITS})(?:\s*(?P<scale>thousand|million|billion|k\b|m\b))?
+      | (?P<digits>{_DIGITS})(?:\s*(?P<scale>thousand|million|billion|k\b|m\b))?(?P<plus>\+)?
+      | (?P<nobody>nobody|no\s+one|no-one)
       | (?P<words>{_WORD_NUMBER})
     )
     (?![\w%])""",
@@ -97,15 +98,19 @@ def parse_digits(token: str, scale: str | None = None) -> int:
 
 
 def parse_words(phrase: str) -> int:
-    """'three' -> 3, 'a dozen' -> 12, 'twenty-five' -> 25, 'two hundred' -> 200, 'a thousand' -> 1000."""
+    """'three' -> 3, 'a dozen' -> 12, 'two dozen' -> 24, 'twenty-five' -> 25, 'two hundred' -> 200,
+    'a thousand' -> 1000, 'four and a half thousand' -> 4500, 'half a dozen' -> 6."""
     words = re.sub(r"\s+", " ", phrase.lower().replace("-", " ")).split(" ")
     if words[0] == "a":
         words[0] = "one"
-    total = current = 0
+    total = 0
+    current = 0.0
     index = 0
     while index < len(words):
         word = words[index]
-        if word == "dozen":
+        if word == "half":
+            current = current + 0.5 if current else 0.5  # "four and a half thousand", "half a dozen"
+        elif word == "dozen":
             current = (current or 1) * 12
         elif word in _UNITS:
             current += _UNITS[word]
@@ -117,13 +122,41 @@ def parse_words(phrase: str) -> int:
             total += (current or 1) * _SCALES[word]
             current = 0
         index += 1
-    return total + current
+    return int(round(total + current))
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# "21:27", "10 a.m.", "9.48 p.m.", "7pm": a clock time right after the number.
+_CLOCK_AFTER = re.compile(r"(?::\d\d|\s*[ap]\.?m\b\.?)", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+_WORD_AFTER = re.compile(r"^\s+([A-Za-z]+)")
+_YEARS = range(1900, 2100)
+
+
+def is_date_or_time(sentence: str, start: int, end: int) -> bool:
+    """'24 February', 'Feb. 24', 'on 24-25 February', '21:27', '10 a.m.': a date or a clock time, never a count."""
+    if _CLOCK_AFTER.match(sentence, end):
+        return True
+    before = _WORD_BEFORE.search(sentence[max(0, start - 12): start])
+    after = _WORD_AFTER.match(sentence[end: end + 12])
+    return any(m is not None and m.group(1)[:1].isupper() and m.group(1)[:3].lower() in _MONTHS for m in (before, after))
+
+
+def is_year_range(low: str, high: str) -> bool:
+    return len(low) == len(high) == 4 and int(low) in _YEARS and int(high) in _YEARS
 
 
 def find_figures(sentence: str) -> list[Figure]:
     """Every figure in a sentence, left to right, with its qualifier when one precedes it."""
     figures: list[Figure] = []
     for match in FIGURE.finditer(sentence):
+        if match.group("low") and is_year_range(match.group("low"), match.group("high")):
+            continue
+        if (match.group("digits") or match.group("low")) and is_date_or_time(sentence, match.start(), match.end()):
+            continue
+        words = match.group("words")
+        if words and words.lower() in ("one", "a") and not match.group("qualifier"):
+            continue  # "in one video", "one of them": not a count
         qualifier_text = match.group("qualifier")
         qualifier: Qualifier = QUALIFIER_WORDS[re.sub(r"\s+", " ", qualifier_text.lower())] if qualifier_text else "exact"
         upper: int | None = None
@@ -133,7 +166,7 @@ def find_figures(sentence: str) -> list[Figure]:
             if upper < count:
                 count, upper = upper, count
             if qualifier == "exact":
-                qualifier = "about"
+                qualifier = "at_least"  # a range counts its lower end
         elif match.group("vague"):
             vague = re.sub(r"\s+", " ", match.group("vague").lower())
             count = VAGUE_LOWER_BOUNDS[vague]
@@ -141,11 +174,12 @@ def find_figures(sentence: str) -> list[Figure]:
                 qualifier = "vague"
         elif match.group("digits"):
             count = parse_digits(match.group("digits"), match.group("scale"))
+            if match.group("plus") and qualifier == "exact":
+                qualifier = "more_than"  # "100+"
+        elif match.group("nobody"):
+            count = 0
         else:
-            words = match.group("words")
             count = parse_words(words)
-            if qualifier == "exact" and words.lower().replace(" ", "").startswith("adozen"):
-                qualifier = "about"
         if qualifier == "up_to":
             upper = count
         number_start = match.start("qualifier") + len(qualifier_text) if qualifier_text else match.start()
