@@ -7,8 +7,6 @@ A result is a tuple of places (empty: nationwide) or None: the figure names a pl
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -56,13 +54,11 @@ def resolve_name(name: str) -> Place | None:
     return mentions[0].place if mentions and mentions[0].start == 0 and mentions[0].end == len(name) else None
 
 
-_LETTERS = re.compile(r"[a-z']+")
-
-
 def article_capital(text: str) -> Place | None:
     """The capital of the country the article names most (Russia on a tie)."""
-    counts = Counter(_LETTERS.findall(text.lower()))
-    best = max(_country_names(), key=lambda entry: (sum(counts[w] for w in entry[1]), entry[0] == "RU"))
+    lowered = text.lower()
+    # Substring counts ("russia" also inside "russian"): a rough tally, the same for every country.
+    best = max(_country_names(), key=lambda entry: (sum(lowered.count(w) for w in entry[1]), entry[0] == "RU"))
     return resolve_name(best[2])
 
 

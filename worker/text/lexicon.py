@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import cache
 from importlib import resources
 
@@ -28,8 +29,9 @@ _CAPWORD = frozenset({"CAPWORD"})
 CAPITAL = "@capital"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word, punctuation mark, figure or place (a tuple: a page makes thousands, and tuples are cheap)."""
+
     text: str
     start: int
     end: int

@@ -27,6 +27,7 @@ _LIST_SPLIT = re.compile(r"\s+·\s+")
 MAX_KEY_WORDS = 6
 MAX_VALUE_WORDS = 12
 MAX_HEADING_WORDS = 6
+MAX_KEY_VALUE_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,10 @@ def strip_bullet(line: str) -> tuple[str, bool]:
 
 
 def split_key_value(line: str) -> tuple[str, str] | None:
-    """'Number of detentions: 18' -> ('Number of detentions', '18'); a short key and a short value holding a digit
-    or a number word, so that prose with a colon stays prose."""
+    """'Number of detentions: 18' -> ('Number of detentions', '18'); a short key and a short value, so that prose
+    with a colon stays prose."""
+    if len(line) > MAX_KEY_VALUE_CHARS:
+        return None
     if line.startswith("|"):
         cells = [cell.strip() for cell in line.strip("|").split("|")]
         cells = [cell for cell in cells if cell]
