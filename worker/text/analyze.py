@@ -10,25 +10,11 @@ from functools import lru_cache
 from schemas import NATIONWIDE, Place, Report
 from worker.text.clean import CleanText, clean
 from worker.text.detentions import extract_claims
+from worker.text.lexicon import lexicon
 from worker.text.places import CityMention, gazetteer
 from worker.text.segment import segment
 from worker.text.waves import wave_classifier
 
-# Words that say something is happening in the street at that place (matched on the lower-cased sentence:
-# faster than IGNORECASE; bare "march" is left out, it is the month as often as the protest).
-_PROTEST_CUE = re.compile(
-    r"\b(?:protest\w*|rall(?:y|ies|ied|ying)|demonstrat\w*|march(?:ed|ing|ers|es)|"
-    r"picket\w*|detain\w*|detention\w*|arrest\w*|clash\w*|crowds?|chant\w*|riot\s+police|dispers\w*|"
-    r"(?:took|take|taking|hit|hitting|poured\s+into|flooded)\s+(?:to\s+)?the\s+streets|gathered|vigils?|unrest|"
-    r"no\s+to\s+war|placards?|banners?|holding\s+(?:up\s+)?(?:a\s+|an\s+)?(?:[\w'-]+\s+)?(?:sign|poster)s?|dissenters?|"
-    r"(?:out|turned\s+out)\s+(?:protesting|in\s+force)|rally-goers)\b"
-)
-# The document is about street protests (an arrest alone, of a journalist or a spy, is not).
-_ABOUT_PROTESTS = re.compile(
-    r"\b(?:protest\w*|rall(?:y|ies|ied|ying)|demonstrat\w*|(?-i:march(?:ed|ing|ers|es)?)|picket\w*|crowds?|chant\w*|"
-    r"(?:took|take|taking|hit)\s+(?:to\s+)?the\s+streets|vigils?|no\s+to\s+war|dissenters?|marchers)\b",
-    re.IGNORECASE,
-)
 # Live-blog captions: "This is Barnaul (videos via Telegram)", "Ufa, population 1 million."
 _CAPTION = re.compile(r"^(?:This\s+is\s+|Here\s+is\s+|Now\s+in\s+|Meanwhile\s+in\s+)?$")
 
@@ -63,13 +49,15 @@ def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
 
 def protest_cities(lines: list[list[str]], find_sites: Callable[[str], list[CityMention]]) -> dict[str, Place]:
     """Cities where the text reports protests: named in a sentence about protests, or a live-blog caption."""
-    about_protests = any(_ABOUT_PROTESTS.search(sentence) for line in lines for sentence in line)
+    lex = lexicon()
+    about_protests = any(lex.mentions("PROTEST", sentence.lower()) for line in lines for sentence in line)
     found: dict[str, Place] = {}
     if not about_protests:
         return found
     for line in lines:
         for position, sentence in enumerate(line):
-            about_protest = bool(_PROTEST_CUE.search(sentence.lower()))
+            lowered = sentence.lower()
+            about_protest = any(lex.mentions(category, lowered) for category in ("PROTEST", "DETAIN_VERB", "DETAIN_NOUN"))
             if not (about_protest or position == 0):
                 continue
             sites = find_sites(sentence)

@@ -53,7 +53,7 @@ class Lexicon:
     #: Every proper prefix of a phrase: a lookup stops as soon as no phrase can continue.
     prefixes: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
     detention_stems: tuple[str, ...] = ()
-    #: One whole-word pattern per category, for the cheap checks that need no tokens (PROTEST).
+    #: One whole-word pattern per category, for the cheap checks that need no tokens (PROTEST, DETAIN_*).
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
 
     def may_mention_detention(self, lowered: str) -> bool:
@@ -98,7 +98,7 @@ def lexicon() -> Lexicon:
     prefixes = frozenset(key[:end] for key in [*phrases, *place_phrases] for end in range(1, len(key)))
     # A small alternation per category is cheap (shared reading notes: fine under ~200 phrases).
     patterns = {name: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(entry["phrases"], key=len, reverse=True)) + r")\b")
-                for name, entry in categories.items() if name == "PROTEST"}
+                for name, entry in categories.items() if name in ("PROTEST", "DETAIN_VERB", "DETAIN_NOUN")}
     patterns["detention_stems"] = re.compile("|".join(re.escape(stem) for stem in loaded["detention_stems"]["stems"]))
     return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes,
                    tuple(loaded["detention_stems"]["stems"]), patterns)
