@@ -28,3 +28,22 @@ def test_mobilisation_outweighs_anti_war_and_navalny():
     assert reading.wave == "mobilisation-2022"
     assert 0.5 < reading.confidence <= 1.0
     assert "partial mobilisation" in reading.evidence
+
+
+@pytest.mark.parametrize(("stamp", "wave"), [
+    ("date 2022-09-24", "mobilisation-2022"), ("24.09.2022", "mobilisation-2022"), ("date 2021-01-31", "navalny-2021"),
+])
+def test_a_numeric_date_in_a_window_counts_for_its_wave(stamp, wave):
+    text = f"{stamp} Police detained people at rallies in Russia; crowds chanted in the square."
+    reading = wave_classifier().classify(text)
+    assert stamp.split()[-1] in reading.evidence
+
+
+def test_a_page_with_no_protest_and_no_detention_is_no_wave():
+    from worker.text.analyze import analyze
+
+    text = ("Men flee the call-up\n\nAfter Putin's partial mobilisation order, thousands of Russian men drove to the "
+            "border with Georgia, where queues of cars stretched for kilometres.")
+    report = analyze(text, "fleeing")
+    assert report.wave == "other"
+    assert report.wave_evidence == ["no protest and no detention reported"]

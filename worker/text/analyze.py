@@ -13,7 +13,7 @@ from worker.text.detentions import extract_claims
 from worker.text.lexicon import lexicon
 from worker.text.places import CityMention, gazetteer
 from worker.text.segment import segment
-from worker.text.waves import wave_classifier
+from worker.text.waves import WaveReading, wave_classifier
 
 # Live-blog captions: "This is Barnaul (videos via Telegram)", "Ufa, population 1 million."
 _CAPTION = re.compile(r"^(?:This\s+is\s+|Here\s+is\s+|Now\s+in\s+|Meanwhile\s+in\s+)?$")
@@ -31,6 +31,9 @@ def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
     find_sites = lru_cache(maxsize=None)(gazetteer().find_sites)
     reading = wave_classifier().classify(cleaned.text)
     claims = extract_claims(blocks, find_sites)
+    if reading.wave != "other" and not claims and not lexicon().mentions("PROTEST", cleaned.text.lower()):
+        # A wave is a wave of protests: men fleeing the call-up or a ban on a foundation are not one.
+        reading = WaveReading("other", reading.confidence, ["no protest and no detention reported"])
     cities = protest_cities([block.sentences for block in blocks], find_sites)
     for claim in claims:
         if claim.place != NATIONWIDE:

@@ -31,6 +31,9 @@ _DATE = re.compile(
     rf"\b(?:{_MONTH.format(n=1)}\s+(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.format(n=2)})"
     rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
 )
+# "date 2022-09-21" (a scraper's stamp), "21.09.2022": numeric dates with the year.
+_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+_DOTTED_DATE = re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")
 _MONTH_NAMES = ahocorasick.Automaton()
 for _name in {f(m) for m in _MONTHS for f in (str.title, str.upper)}:
     _MONTH_NAMES.add_word(_name, _name)
@@ -103,8 +106,20 @@ class WaveClassifier:
                 found.add(cue)
         return found
 
-    def _dated_waves(self, text: str) -> list[tuple[Wave, str]]:
+    def _numeric_dated_waves(self, text: str) -> list[tuple[Wave, str]]:
         found = []
+        if "-" not in text and "." not in text:
+            return found
+        for pattern in (_ISO_DATE, _DOTTED_DATE):
+            for match in pattern.finditer(text):
+                month, day, year = int(match.group("month")), int(match.group("day")), int(match.group("year"))
+                for definition in self.definitions:
+                    if definition.window and _in_window(definition.window, month, day, year):
+                        found.append((definition.id, match.group(0)))
+        return found
+
+    def _dated_waves(self, text: str) -> list[tuple[Wave, str]]:
+        found = self._numeric_dated_waves(text)
         for end, month_name in _MONTH_NAMES.iter(text):
             # Only around month names found in one Aho-Corasick pass: a regex scan of the whole text costs far more.
             start = end - len(month_name) + 1
