@@ -38,7 +38,10 @@ _MONTH_NAMES = ahocorasick.Automaton()
 for _name in {f(m) for m in _MONTHS for f in (str.title, str.upper)}:
     _MONTH_NAMES.add_word(_name, _name)
 _MONTH_NAMES.make_automaton()
-DATE_IN_WINDOW_WEIGHT = 2.5
+#: A date with its year in a wave's window is enough for that wave (with a mention of Russia); a day and month
+#: alone ("May 6") fits every year of a long window, so it only helps.
+DATED_WITH_YEAR_WEIGHT = 3.0
+DATED_WITHOUT_YEAR_WEIGHT = 2.5
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,8 @@ class WaveClassifier:
             for wave, weight in self._cue_waves[cue]:
                 scores[wave] += weight
                 evidence[wave].append(cue)
-        for wave, when in self._dated_waves(text):
-            scores[wave] += DATE_IN_WINDOW_WEIGHT
+        for wave, when, with_year in self._dated_waves(text):
+            scores[wave] += DATED_WITH_YEAR_WEIGHT if with_year else DATED_WITHOUT_YEAR_WEIGHT
             evidence[wave].append(when)
         ranked = sorted((w for w in scores if w != "other"), key=scores.get, reverse=True)
         best, runner_up = ranked[0], ranked[1]
@@ -106,7 +109,7 @@ class WaveClassifier:
                 found.add(cue)
         return found
 
-    def _numeric_dated_waves(self, text: str) -> list[tuple[Wave, str]]:
+    def _numeric_dated_waves(self, text: str) -> list[tuple[Wave, str, bool]]:
         found = []
         if "-" not in text and "." not in text:
             return found
@@ -115,10 +118,10 @@ class WaveClassifier:
                 month, day, year = int(match.group("month")), int(match.group("day")), int(match.group("year"))
                 for definition in self.definitions:
                     if definition.window and _in_window(definition.window, month, day, year):
-                        found.append((definition.id, match.group(0)))
+                        found.append((definition.id, match.group(0), True))
         return found
 
-    def _dated_waves(self, text: str) -> list[tuple[Wave, str]]:
+    def _dated_waves(self, text: str) -> list[tuple[Wave, str, bool]]:
         found = self._numeric_dated_waves(text)
         for end, month_name in _MONTH_NAMES.iter(text):
             # Only around month names found in one Aho-Corasick pass: a regex scan of the whole text costs far more.
@@ -131,7 +134,7 @@ class WaveClassifier:
             year = int(match.group("year")) if match.group("year") else None
             for definition in self.definitions:
                 if definition.window and _in_window(definition.window, month, day, year):
-                    found.append((definition.id, match.group(0)))
+                    found.append((definition.id, match.group(0), year is not None))
         return list(dict.fromkeys(found))
 
 
