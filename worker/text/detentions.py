@@ -199,8 +199,8 @@ def read_key_value(block: Block, reading: Reading) -> None:
             _read_value(item, block, reading, place, heading_nationwide or not place)
         return
     if key_is_place and in_list:
-        city = place_of_token(key_places[0], PlaceContext(reading.capital))
-        _read_value(block.value or "", block, reading, city, False)
+        # "Moscow: 43", or several on one line: "Moscow - 640, St Petersburg - 415, Perm - 38".
+        read_sentence(block.text, reading, in_detention_list=True)
         return
     if any(t.has("NATIONWIDE") for t in key_tokens) and in_list:
         _read_value(block.value or "", block, reading, None, True)
