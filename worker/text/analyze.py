@@ -53,18 +53,18 @@ def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
 def protest_cities(lines: list[list[str]], find_sites: Callable[[str], list[CityMention]]) -> dict[str, Place]:
     """Cities where the text reports protests: named in a sentence about protests, or a live-blog caption."""
     lex = lexicon()
-    about_protests = any(lex.mentions("PROTEST", sentence.lower()) for line in lines for sentence in line)
+    about_protests = lex.mentions("PROTEST", "\n".join(sentence for line in lines for sentence in line).lower())
     found: dict[str, Place] = {}
     if not about_protests:
         return found
     for line in lines:
         for position, sentence in enumerate(line):
-            lowered = sentence.lower()
-            about_protest = any(lex.mentions(category, lowered) for category in ("PROTEST", "DETAIN_VERB", "DETAIN_NOUN"))
-            if not (about_protest or position == 0):
-                continue
             sites = find_sites(sentence)
             if not sites:
+                continue
+            lowered = sentence.lower()
+            about_protest = lex.mentions("PROTEST_SITE", lowered)
+            if not (about_protest or position == 0):
                 continue
             if about_protest:
                 for site in sites:

@@ -53,7 +53,7 @@ class Lexicon:
     #: Every proper prefix of a phrase: a lookup stops as soon as no phrase can continue.
     prefixes: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
     detention_stems: tuple[str, ...] = ()
-    #: One whole-word pattern per category, for the cheap checks that need no tokens (PROTEST, DETAIN_*).
+    #: Whole-word patterns for the cheap checks that need no tokens: PROTEST, DETAIN_*, and PROTEST_SITE (either).
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
 
     def may_mention_detention(self, lowered: str) -> bool:
@@ -99,6 +99,8 @@ def lexicon() -> Lexicon:
     # A small alternation per category is cheap (shared reading notes: fine under ~200 phrases).
     patterns = {name: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(entry["phrases"], key=len, reverse=True)) + r")\b")
                 for name, entry in categories.items() if name in ("PROTEST", "DETAIN_VERB", "DETAIN_NOUN")}
+    site_words = [p for name in ("PROTEST", "DETAIN_VERB", "DETAIN_NOUN") for p in categories[name]["phrases"]]
+    patterns["PROTEST_SITE"] = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(set(site_words), key=len, reverse=True)) + r")\b")
     patterns["detention_stems"] = re.compile("|".join(re.escape(stem) for stem in loaded["detention_stems"]["stems"]))
     return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes,
                    tuple(loaded["detention_stems"]["stems"]), patterns)

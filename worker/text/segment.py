@@ -67,10 +67,12 @@ def strip_citations(line: str) -> str:
 
 
 def strip_timestamp(line: str) -> str:
-    return _TIMESTAMP.sub("", line, count=1)
+    return _TIMESTAMP.sub("", line, count=1) if line[:1].isdigit() else line
 
 
 def strip_bullet(line: str) -> tuple[str, bool]:
+    if line[:1].isalpha():
+        return line, False
     stripped = _BULLET.sub("", line, count=1)
     return stripped, stripped != line
 
@@ -133,7 +135,8 @@ def join_broken_lines(lines: list[str]) -> list[str]:
 
 def segment(lines: list[str], has_title: bool) -> list[Block]:
     """Typed blocks, in page order. `lines` are the cleaned content lines; the first is the title when `has_title`."""
-    prepared = [strip_timestamp(strip_citations(strip_date_stamp(line))).strip() for line in lines]
+    # A scraper's date stamp only ever leads the page.
+    prepared = [strip_timestamp(strip_citations(line)).strip() for line in [strip_date_stamp(lines[0]), *lines[1:]]] if lines else []
     if has_title and prepared and not prepared[0]:
         prepared = prepared[1:]  # the first line was only a date stamp: the headline is the next one
     prepared = [line for line in prepared if line]

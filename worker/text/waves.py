@@ -111,9 +111,10 @@ class WaveClassifier:
 
     def _numeric_dated_waves(self, text: str) -> list[tuple[Wave, str, bool]]:
         found = []
-        if "-" not in text and "." not in text:
-            return found
-        for pattern in (_ISO_DATE, _DOTTED_DATE):
+        # Substring tests first: the patterns run only on the few texts that can hold such a date.
+        patterns = [pattern for pattern, hints in ((_ISO_DATE, ("-0", "-1")), (_DOTTED_DATE, (".19", ".20")))
+                    if any(hint in text for hint in hints)]
+        for pattern in patterns:
             for match in pattern.finditer(text):
                 month, day, year = int(match.group("month")), int(match.group("day")), int(match.group("year"))
                 for definition in self.definitions:
