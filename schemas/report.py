@@ -18,8 +18,11 @@ class Place(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    name: str = Field(min_length=1, description="Canonical English name as in GeoNames, e.g. 'Saint Petersburg'.")
+    name: str = Field(min_length=1, description="Common English name, as English encyclopedias title it, e.g. 'Saint Petersburg'.")
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
+    geonames_id: int | None = Field(default=None, gt=0, description="GeoNames id: the key to join on.")
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="WGS84 degrees, from GeoNames.")
+    longitude: float | None = Field(default=None, ge=-180, le=180, description="WGS84 degrees, from GeoNames.")
 
 
 class DetentionClaim(BaseModel):

@@ -21,16 +21,40 @@ def names(sentence):
         ("Kaliningrad is out protesting", ["Kaliningrad"]),
         ("the siege of Leningrad", []),
         ("Siberia, the Urals, Khakassia and the Far East", []),
-        ("protests in Nizhny Novgorod", ["Nizhniy Novgorod"]),
+        ("protests in Nizhny Novgorod and Nizhniy Novgorod", ["Nizhny Novgorod"] * 2),
         ("Demonstrators in Minsk and London", ["Minsk", "London"]),
         ("Police in Moscow on Sunday", ["Moscow"]),
         ("Riot police cleared Bolotnaya Square", ["Moscow"]),
         ("marchers on Nevsky Prospekt and in Moscow", ["Saint Petersburg", "Moscow"]),
         ("a rally on Manezhnaya Square in Moscow", ["Moscow", "Moscow"]),
+        # towns and large villages
+        ("women gathered in Babayurt, in Endirey and in Baksan", ["Babayurt", "Endirey", "Baksan"]),
+        # abroad, where Russians protest
+        ("Russians rallied in Almaty, Tbilisi, Yerevan and Belgrade", ["Almaty", "Tbilisi", "Yerevan", "Belgrade"]),
+        # the names English encyclopedias use, whatever the spelling in the text
+        ("Korolev, Hrodna and Naberezhnyye Chelny", ["Korolyov", "Grodno", "Naberezhnye Chelny"]),
+        ("from Tol'yatti and Orel", ["Tolyatti", "Oryol"]),
+        # words, people and times that are also places somewhere
+        ("at 19:00 Moscow time", []),
+        ("Luck was on their side, Makarov said.", []),
+        ("Ivanov and Sorokin were detained", []),
+        ("in Chechnya and in Crimea", []),
+        ("the Moscow district of Strogino", ["Moscow"]),
     ],
 )
 def test_city_mentions(sentence, expected):
     assert names(sentence) == expected
+
+
+def test_a_place_carries_its_geonames_id_and_coordinates():
+    [kazan] = gazetteer().find("in Kazan")
+    assert kazan.place.geonames_id == 551487
+    assert (round(kazan.place.latitude, 1), round(kazan.place.longitude, 1)) == (55.8, 49.1)
+
+
+def test_canonical_names_look_up_their_place():
+    assert gazetteer().place("Saint Petersburg", "RU").geonames_id == 498817
+    assert gazetteer().place("Atlantis", "RU") is None
 
 
 def test_countries_are_iso_codes():

@@ -37,7 +37,8 @@ def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
     cities = protest_cities([block.sentences for block in blocks], find_sites)
     for claim in claims:
         if claim.place != NATIONWIDE:
-            cities.setdefault(claim.place, Place(name=claim.place, country=claim.country or "RU"))
+            place = gazetteer().place(claim.place, claim.country or "RU")
+            cities.setdefault(claim.place, place or Place(name=claim.place, country=claim.country or "RU"))
     return Report(
         doc_id=doc_id,
         title=cleaned.title,

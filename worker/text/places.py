@@ -26,7 +26,7 @@ _NAME_CONTINUES = re.compile(
 _ATTRIBUTIVE_AFTER = re.compile(
     r"^[ ]+(?:-based\b|based\b|born\b|native\b|resident\b|residents\b|lawyer\b|activist\b|journalist\b|"
     r"human rights\b|rights\b|politician\b|official\b|officials\b|mayor\b|governor\b|court\b|university\b|"
-    r"team\b|club\b|branch\b|office\b|headquarters\b|correspondent\b|bureau\b|region\b|oblast\b|province\b)",
+    r"team\b|club\b|branch\b|office\b|headquarters\b|correspondent\b|bureau\b|region\b|oblast\b|province\b|time\b)",
     re.IGNORECASE,
 )
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\blooks?\s+like|\bresembles?|\breminiscent\s+of|\bborn\s+in|\bthen)\s+$", re.IGNORECASE)
@@ -43,14 +43,23 @@ class CityMention:
 class Gazetteer:
     """Alias -> canonical city, with word-boundary-checked multi-pattern search."""
 
-    def __init__(self, entries: list[list], landmarks: list[list] = ()) -> None:
+    def __init__(self, places: list[list], aliases: list[list], landmarks: list[list] = ()) -> None:
+        by_id = {
+            geonames_id: Place(name=name, country=country, geonames_id=geonames_id, latitude=lat, longitude=lon)
+            for geonames_id, name, country, _population, lat, lon in places
+        }
+        self._by_name = {(place.name, place.country): place for place in by_id.values()}
         self._automaton = ahocorasick.Automaton()
-        for alias, name, country, _population in entries:
-            self._automaton.add_word(alias, (len(alias), Place(name=name, country=country)))
+        for alias, geonames_id in aliases:
+            self._automaton.add_word(alias, (len(alias), by_id[geonames_id]))
         # A landmark names its city: "detained on Bolotnaya Square" happened in Moscow.
         for landmark, name, country in landmarks:
-            self._automaton.add_word(landmark, (len(landmark), Place(name=name, country=country)))
+            self._automaton.add_word(landmark, (len(landmark), self._by_name[(name, country)]))
         self._automaton.make_automaton()
+
+    def place(self, name: str, country: str) -> Place | None:
+        """The gazetteer's Place (with its GeoNames id and coordinates) for a canonical name."""
+        return self._by_name.get((name, country))
 
     def find(self, text: str) -> list[CityMention]:
         """Every city mention, longest first where mentions overlap ('Nizhny Novgorod' over 'Novgorod')."""
@@ -99,4 +108,4 @@ def gazetteer() -> Gazetteer:
     data = resources.files("worker.text").joinpath("data")
     cities = json.loads(data.joinpath("gazetteer.json").read_text(encoding="utf-8"))
     landmarks = json.loads(data.joinpath("landmarks.json").read_text(encoding="utf-8"))
-    return Gazetteer(cities["entries"], landmarks["landmarks"])
+    return Gazetteer(cities["places"], cities["aliases"], landmarks["landmarks"])
