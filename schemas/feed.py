@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class FeedItem(BaseModel):
@@ -16,3 +16,13 @@ class FeedItem(BaseModel):
     text: str = Field(description="The scraped page as plain text, boilerplate included.")
     sequence: int = Field(ge=0, description="Position of this item in its replay run.")
     published_at: datetime = Field(description="When the replayer published the item (UTC).")
+
+    @field_validator("doc_id", "text")
+    @classmethod
+    def _utf8_encodable(cls, value: str) -> str:
+        # JSON's "\ud800" escape decodes to a lone surrogate, which no UTF-8 message downstream can carry.
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(f"lone surrogate {value[error.start]!r} at position {error.start}: not text") from None
+        return value

@@ -7,6 +7,7 @@ import faust
 from worker.logs import configure_logging
 from worker.progress import HandledOffsetsConsumer
 from worker.settings import MAX_MESSAGE_BYTES, worker_settings
+from worker.stages.supervision import exit_worker
 from worker.topics import ensure_topics
 
 settings = worker_settings()
@@ -18,6 +19,11 @@ class ProtestTallyApp(faust.App):
         transport = super()._new_transport()
         transport.Consumer = HandledOffsetsConsumer
         return transport
+
+    async def _on_agent_error(self, agent, exc: BaseException) -> None:
+        # Faust calls this when an exception ends an agent (its "agent errors" hook); we then end the worker.
+        await super()._on_agent_error(agent, exc)
+        await exit_worker(agent, exc)
 
     async def on_first_start(self) -> None:
         # Our topics exist with their partition counts and configs before any agent subscribes.

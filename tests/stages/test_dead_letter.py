@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from schemas import DeadLetter
 from tests.oracle import assert_one_outcome_per_item, read_topic
 from worker.settings import KafkaConnection
+from worker.stages.supervision import EXIT_AGENT_CRASHED
 from worker.tally_topic import count_records
 
 def item(doc_id: str, text, **extra) -> bytes:
@@ -29,6 +30,7 @@ BAD_RECORDS = [
      "KeyMismatch"),
     (b"empty", json.dumps({"doc_id": "empty", "text": "", "sequence": 2, "published_at": "2022-02-24T10:00:00Z"}).encode(),
      "NoArticleText"),
+    (b"deep", b"[" * 200_000 + b"]" * 200_000, "TooDeeplyNested"),  # json.loads would raise RecursionError
     (b"chrome", json.dumps({"doc_id": "chrome", "text": "Alamy\n\nTopics: World News\nhttps://t.me/x/1\n",
                              "sequence": 3, "published_at": "2022-02-24T10:00:00Z"}).encode(), "NoArticleText"),
 ]
@@ -73,3 +75,18 @@ def test_bad_records_are_dead_lettered_and_good_ones_still_reported(pipeline, se
     assert "Extra inputs are not permitted" in by_key[b"huge-extra"].error_message
     assert SECRET_TEXT not in worker.log_path.read_text(), "no document text in the log"
     assert SECRET_TEXT not in by_key[b"huge-extra"].error_message, "the reason names the problem, the bytes carry the text"
+
+
+def test_an_agent_that_crashes_stops_the_worker_for_its_supervisor(pipeline, seed_documents):
+    topics = pipeline.settings.topics
+    crashing = pipeline.start_worker(module="tests.stages.crashing_worker")
+    asyncio.run(publish(pipeline.kafka, topics.raw, [BAD_RECORDS[1]]))
+    assert crashing.process.wait(timeout=120) == EXIT_AGENT_CRASHED
+    assert "agent_crashed" in crashing.log_path.read_text(errors="replace")
+
+    # Its successor (what a supervisor starts) handles the record the crashed worker left without an outcome.
+    pipeline.start_worker()
+    pipeline.replay(seed_documents)
+    pipeline.wait(1 + len(seed_documents))
+    assert asyncio.run(count_records(pipeline.kafka, topics.dead_letter)) == 1
+    assert_one_outcome_per_item(pipeline, repeats_allowed=False)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from schemas import DeadLetter
 from worker.app import dead_letter_topic
 from worker.logs import log
+from worker.records import MAX_FEED_RECORD_BYTES
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -24,12 +25,14 @@ def describe(error: BaseException) -> str:
 
 
 async def dead_letter(message, error: BaseException, doc_id: str | None = None) -> None:
+    value = message.value or b""
     record = DeadLetter(
         topic=message.topic,
         partition=message.partition,
         offset=message.offset,
         key_b64=base64.b64encode(message.key).decode() if message.key is not None else None,
-        value_b64=base64.b64encode(message.value or b"").decode(),
+        value_b64=base64.b64encode(value[:MAX_FEED_RECORD_BYTES]).decode(),
+        value_truncated=len(value) > MAX_FEED_RECORD_BYTES,
         error_class=type(error).__name__,
         error_message=describe(error)[:2000],
         doc_id=doc_id,
@@ -42,9 +45,9 @@ async def dead_letter(message, error: BaseException, doc_id: str | None = None) 
 
 
 async def read_or_dead_letter(model: type[ModelT], message) -> ModelT | None:
-    """The message's value as `model`, or None once it is dead-lettered as invalid."""
+    """The message's value as `model`, or None once it is dead-lettered as invalid (or unreadable in any way)."""
     try:
         return model.model_validate_json(message.value)
-    except ValidationError as error:
+    except Exception as error:  # noqa: BLE001 - no record stops the agent
         await dead_letter(message, error)
         return None

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from schemas import PlaceEvidence, Report, TallyRow
 from worker.app import app, evidence_topic, reports_topic, tally_table
 from worker.logs import log
-from worker.stages.dead_letter import read_or_dead_letter
+from worker.stages.dead_letter import dead_letter, read_or_dead_letter
 from worker.stages.watchdog import process_each
 from worker.tally import apply_evidence, evidence_of
 
@@ -17,10 +17,13 @@ async def route_message(message) -> None:
     report = await read_or_dead_letter(Report, message)
     if report is None:
         return
-    published_at = datetime.fromtimestamp(message.timestamp, timezone.utc)
+    try:
+        evidence = evidence_of(report, datetime.fromtimestamp(message.timestamp, timezone.utc))
+    except Exception as error:  # noqa: BLE001 - no record stops the agent
+        await dead_letter(message, error, doc_id=report.doc_id)
+        return
     deliveries = [
-        await evidence_topic.send(key=evidence.key.encode(), value=evidence.model_dump_json().encode())
-        for evidence in evidence_of(report, published_at)
+        await evidence_topic.send(key=piece.key.encode(), value=piece.model_dump_json().encode()) for piece in evidence
     ]
     for delivery in deliveries:
         await delivery
@@ -32,7 +35,11 @@ async def tally_message(message) -> None:
     if evidence is None:
         return
     current = tally_table.get(evidence.key.encode())
-    updated = apply_evidence(TallyRow.model_validate(current) if current else None, evidence)
+    try:
+        updated = apply_evidence(TallyRow.model_validate(current) if current else None, evidence)
+    except Exception as error:  # noqa: BLE001 - no record stops the agent
+        await dead_letter(message, error, doc_id=evidence.doc_id)
+        return
     if updated is None:
         log.info("tally_unchanged", doc_id=evidence.doc_id, key=evidence.key)
         return
