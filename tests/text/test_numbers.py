@@ -1,6 +1,9 @@
 import pytest
 
-from worker.text.numbers import VAGUE_LOWER_BOUNDS, find_figures
+from hypothesis import given
+from hypothesis import strategies as st
+
+from worker.text.numbers import FIGURE, VAGUE_LOWER_BOUNDS, figure_matches, find_figures
 
 
 def only(sentence):
@@ -63,3 +66,16 @@ def test_signed_money_and_glued_numbers_are_not_bare_figures(sentence):
                                       "in one video", "One detainee said", "on the 17th"])
 def test_dates_times_and_a_bare_one_are_not_figures(sentence):
     assert find_figures(sentence) == []
+
+
+_NEWS_WORDS = ["police", "detained", "people", "more", "than", "at", "least", "about", "some", "a", "dozen", "half",
+               "twenty", "five", "one", "no", "one", "between", "and", "to", "hundreds", "of", "in", "Moscow", "up",
+               "nearly", "thousand", "approx.", "tens", "thousands", "nobody", "well", "over", "1,474", "70 000", "12",
+               "3.5", "400-500", "10 to 15", "9.48", "p.m.", "Feb.", "24", "100+", "$5", "5%", ",", ".", "-", "(", ")",
+               "İzmir", "٣", "Twenty-Five", "THREE"]
+
+
+@given(st.lists(st.sampled_from(_NEWS_WORDS), max_size=25), st.sampled_from([" ", "", "  ", "\n"]))
+def test_figures_are_tried_only_where_a_figure_can_begin_and_none_is_missed(words, separator):
+    sentence = separator.join(words)
+    assert [m.span() for m in figure_matches(sentence)] == [m.span() for m in FIGURE.finditer(sentence)]

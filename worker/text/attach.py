@@ -7,9 +7,12 @@ A result is a tuple of places (empty: nationwide) or None: the figure names a pl
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+import ahocorasick
 
 from schemas import Place
 from worker.text.lexicon import CAPITAL, REGION, Token
@@ -42,10 +45,22 @@ class PlaceContext:
     document_places: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class CountryNames:
+    #: Every lower-case name or adjective of a country -> its code, found in one pass over the text.
+    automaton: ahocorasick.Automaton
+    capitals: dict[str, str]
+
+
 @cache
-def _country_names() -> list[tuple[str, frozenset[str], str]]:
+def _country_names() -> CountryNames:
     data = json.loads(resources.files("worker.text").joinpath("data/place_phrases.json").read_text(encoding="utf-8"))
-    return [(code, frozenset(words), capital) for code, words, capital in data["countries"]["names"]]
+    automaton = ahocorasick.Automaton()
+    for code, words, _capital in data["countries"]["names"]:
+        for word in words:
+            automaton.add_word(word, code)
+    automaton.make_automaton()
+    return CountryNames(automaton, {code: capital for code, _words, capital in data["countries"]["names"]})
 
 
 def resolve_name(name: str) -> Place | None:
@@ -56,10 +71,11 @@ def resolve_name(name: str) -> Place | None:
 
 def article_capital(text: str) -> Place | None:
     """The capital of the country the article names most (Russia on a tie)."""
-    lowered = text.lower()
+    names = _country_names()
     # Substring counts ("russia" also inside "russian"): a rough tally, the same for every country.
-    best = max(_country_names(), key=lambda entry: (sum(lowered.count(w) for w in entry[1]), entry[0] == "RU"))
-    return resolve_name(best[2])
+    counts = Counter(code for _end, code in names.automaton.iter(text.lower()))
+    best = max(names.capitals, key=lambda code: (counts[code], code == "RU"))
+    return resolve_name(names.capitals[best])
 
 
 def place_of_token(token: Token, context: PlaceContext) -> Place | None:

@@ -14,6 +14,8 @@ from typing import NamedTuple
 from functools import cache
 from importlib import resources
 
+import ahocorasick
+
 from schemas import Place
 from worker.text.numbers import Figure, find_figures
 from worker.text.places import CityMention
@@ -45,6 +47,36 @@ class Token(NamedTuple):
         return category in self.categories
 
 
+_SEARCHED_CATEGORIES = ("PROTEST", "DETAIN_VERB", "DETAIN_NOUN")
+
+
+class PhraseSearch:
+    """Is any of many phrases in a text? One Aho-Corasick pass: a regex alternation of a hundred phrases is tried
+    at every character and cost more than the rest of the sentence checks together."""
+
+    def __init__(self, phrases: Iterable[str], *, whole_words: bool) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for phrase in phrases:
+            self._automaton.add_word(phrase, len(phrase))
+        self._automaton.make_automaton()
+        self._whole_words = whole_words
+
+    def found_in(self, text: str) -> bool:
+        for end_index, length in self._automaton.iter(text):
+            if not self._whole_words or is_whole_word(text, end_index - length + 1, end_index + 1):
+                return True
+        return False
+
+
+def is_whole_word(text: str, start: int, end: int) -> bool:
+    """No word character right before `start` nor right at `end` (regex \\b on both sides of a word)."""
+    return not (start > 0 and _is_word_char(text[start - 1])) and not (end < len(text) and _is_word_char(text[end]))
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 @dataclass(frozen=True)
 class Lexicon:
     phrases: dict[tuple[str, ...], frozenset[str]]
@@ -52,16 +84,19 @@ class Lexicon:
     categories: frozenset[str] = field(default_factory=frozenset)
     #: Every proper prefix of a phrase: a lookup stops as soon as no phrase can continue.
     prefixes: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
-    detention_stems: tuple[str, ...] = ()
-    #: Whole-word patterns for the cheap checks that need no tokens: PROTEST, DETAIN_*, and PROTEST_SITE (either).
-    patterns: dict[str, re.Pattern] = field(default_factory=dict)
+    #: The first word of every phrase: most words of a sentence start none, and are passed over at once.
+    first_words: frozenset[str] = field(default_factory=frozenset)
+    #: One-pass searches for the cheap checks that need no tokens: PROTEST, DETAIN_*, and PROTEST_SITE (either).
+    searches: dict[str, PhraseSearch] = field(default_factory=dict)
+    #: Word beginnings of detention words ("detain", "arrest"): a sentence without any holds no detention figure.
+    stem_search: PhraseSearch | None = None
 
     def may_mention_detention(self, lowered: str) -> bool:
-        return self.patterns["detention_stems"].search(lowered) is not None
+        return self.stem_search.found_in(lowered)
 
     def mentions(self, category: str, lowered: str) -> bool:
         """Does the lower-cased text hold one of the category's phrases as whole words?"""
-        return self.patterns[category].search(lowered) is not None
+        return self.searches[category].found_in(lowered)
 
 
 def _words(phrase: str) -> tuple[str, ...]:
@@ -96,14 +131,13 @@ def lexicon() -> Lexicon:
                  **places["phrases"], **region_phrases(regions)}
     place_phrases = {_words(phrase): city for phrase, city in described.items()}
     prefixes = frozenset(key[:end] for key in [*phrases, *place_phrases] for end in range(1, len(key)))
-    # A small alternation per category is cheap (shared reading notes: fine under ~200 phrases).
-    patterns = {name: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(entry["phrases"], key=len, reverse=True)) + r")\b")
-                for name, entry in categories.items() if name in ("PROTEST", "DETAIN_VERB", "DETAIN_NOUN")}
-    site_words = [p for name in ("PROTEST", "DETAIN_VERB", "DETAIN_NOUN") for p in categories[name]["phrases"]]
-    patterns["PROTEST_SITE"] = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(set(site_words), key=len, reverse=True)) + r")\b")
-    patterns["detention_stems"] = re.compile("|".join(re.escape(stem) for stem in loaded["detention_stems"]["stems"]))
-    return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes,
-                   tuple(loaded["detention_stems"]["stems"]), patterns)
+    searches = {name: PhraseSearch(categories[name]["phrases"], whole_words=True) for name in _SEARCHED_CATEGORIES}
+    site_words = [p for name in _SEARCHED_CATEGORIES for p in categories[name]["phrases"]]
+    searches["PROTEST_SITE"] = PhraseSearch(site_words, whole_words=True)
+    stems = loaded["detention_stems"]["stems"]
+    first_words = frozenset(key[0] for key in [*phrases, *place_phrases])
+    return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes, first_words,
+                   searches, PhraseSearch(stems, whole_words=False))
 
 
 def _raw_tokens(text: str, start: int, end: int) -> list[Token]:
@@ -136,7 +170,8 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
     position = 0
     while position < len(tokens):
         token = tokens[position]
-        length = 0 if token.figure or token.place else _longest_phrase(tokens, position, lex)
+        starts_phrase = token.text in lex.first_words and not (token.figure or token.place)
+        length = _longest_phrase(tokens, position, lex) if starts_phrase else 0
         if length == 0:
             merged.append(token)
             position += 1

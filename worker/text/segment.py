@@ -21,7 +21,7 @@ _TIMESTAMP = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?::|-|–)?\s+
 # "•", "-", "*", "1.", "2)" at the start of a line.
 _BULLET = re.compile(r"^(?:[•·▪►*-]|\d{1,2}[.)])\s+")
 # "Number of detentions: 18", "Moscow — at least 80", "| Detained | 25 September: 100+ |".
-_KEY_SEPARATOR = re.compile(r"\s*(?::|\s-\s|\s–\s|\|)\s*")
+_KEY_SEPARATOR = re.compile(r"[:|]|\s[-–]\s")  # no leading \s*: it made every position a match attempt
 _CITATION = re.compile(r"\[(?:\d{1,3}|[a-z])\]")
 _LIST_SPLIT = re.compile(r"\s+·\s+")
 MAX_KEY_WORDS = 6
