@@ -16,7 +16,7 @@ from worker.text.lexicon import Token, lexicon
 
 _SLOT = re.compile(r"^(?P<body>[^?{}]+)(?:(?P<optional>\?)|\{(?P<low>\d),(?P<high>\d{1,2})\})?$")
 #: Token kinds made by the tagger rather than listed in the lexicon.
-BUILT_IN = frozenset({"FIGURE", "TALLY_FIGURE", "CAPWORD", "PLACE", "COMMA", "LPAREN", "RPAREN", "DASH", "COLON", "SEMI", "STOP", "PLUS", "QUOTE", "ANY", "END"})
+BUILT_IN = frozenset({"FIGURE", "TALLY_FIGURE", "CAPWORD", "PLACE", "COMMA", "LPAREN", "RPAREN", "DASH", "COLON", "SEMI", "STOP", "PLUS", "QUOTE", "ANY", "COUNT", "END"})
 #: ANY never crosses these: a gap stays inside one clause and never swallows another figure.
 _GAP_STOPS = frozenset({"FIGURE", "STOP", "SEMI", "CLAUSE_BREAK"})
 Requirement = str  # "earlier_detention" | "detention_context"
@@ -39,6 +39,8 @@ class Slot:
 def _accepts(option: str, token: Token) -> bool:
     if option == "ANY":
         return not (token.categories & _GAP_STOPS)
+    if option == "COUNT":
+        return token.figure is not None
     if option.isupper():
         return token.has(option)
     return token.text == option and not token.figure and not token.place
