@@ -1,5 +1,6 @@
 import pytest
 
+from worker.text.analyze import analyze
 from worker.text.detentions import merge_repeated, scope_of
 from worker.text.sources import find_source
 from schemas import DetentionClaim
@@ -45,3 +46,16 @@ def claim(count, source=None, scope="unknown", qualifier="more_than", quote="q")
 def test_a_figure_repeated_in_headline_and_body_is_one_claim_told_in_full():
     merged = merge_repeated([claim(1300, quote="headline"), claim(1300, "OVD-Info", "day", quote="body"), claim(200)])
     assert [(c.count, c.source, c.scope, c.quote) for c in merged] == [(1300, "OVD-Info", "day", "body"), (200, None, "unknown", "q")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The map shows only cities with at least 10 detentions.",
+    "Regions with more than 50 arrests are marked in red.",
+])
+def test_a_cut_off_for_what_is_shown_is_not_a_count(sentence):
+    assert analyze(f"Protests in Russia\n\nPolice detained protesters across Russia. {sentence}", "t").detentions == []
+
+
+def test_a_count_after_with_is_still_a_count():
+    claims = analyze("Protests in Russia\n\nThe rally in Tver ended with at least 12 detentions.", "t").detentions
+    assert [(c.count, c.qualifier, c.place) for c in claims] == [(12, "at_least", "Tver")]

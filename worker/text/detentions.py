@@ -59,7 +59,13 @@ def is_vetoed(tokens: list[Token], at: int) -> bool:
         return True
     if following is not None and following.text == "of" and at + 2 < len(tokens) and tokens[at + 2].has("NON_PERSON_UNIT"):
         return True
-    return figure is not None and is_year(figure)
+    return figure is not None and (is_year(figure) or is_threshold(tokens, at))
+
+
+def is_threshold(tokens: list[Token], at: int) -> bool:
+    """'cities with at least 10 detentions' (on a map or in a table): a cut-off for what is shown, not a count."""
+    qualified = tokens[at].figure.qualifier in ("at_least", "more_than")
+    return qualified and at >= 2 and tokens[at - 1].text == "with" and tokens[at - 2].has("NON_PERSON_UNIT")
 
 
 def is_year(figure: Figure) -> bool:
