@@ -59,3 +59,15 @@ def test_a_cut_off_for_what_is_shown_is_not_a_count(sentence):
 def test_a_count_after_with_is_still_a_count():
     claims = analyze("Protests in Russia\n\nThe rally in Tver ended with at least 12 detentions.", "t").detentions
     assert [(c.count, c.qualifier, c.place) for c in claims] == [(12, "at_least", "Tver")]
+
+
+def test_undated_figures_of_a_page_whose_detention_sentences_name_the_day_are_that_days():
+    text = ("Protests in Russia\n\nPolice detained anti-war protesters in Omsk on Saturday.\n\n"
+            "In Tomsk, 23 people were detained, local media reported.")
+    assert [c.scope for c in analyze(text, "t").detentions] == ["day"]
+
+
+def test_a_date_that_is_not_about_detentions_leaves_the_period_unstated():
+    text = ("Protests in Russia\n\nThe war began on 24 February and protests followed.\n\n"
+            "In Tomsk, 23 people were detained, local media reported.")
+    assert [c.scope for c in analyze(text, "t").detentions] == ["unknown"]

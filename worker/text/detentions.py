@@ -15,7 +15,7 @@ from worker.text.frames import Frame, FrameMatch, frames, match_frame
 from worker.text.lexicon import Token, lexicon, tag
 from worker.text.numbers import Figure, find_figures
 from worker.text.places import CityMention
-from worker.text.scope import is_live_day, scope_of
+from worker.text.scope import reports_a_day, scope_of
 from worker.text.segment import Block, value_items
 from worker.text.sources import find_source
 
@@ -262,7 +262,8 @@ def extract_claims(blocks: list[Block], find_sites: FindSites) -> list[Detention
     """All distinct detention claims of a page, in order of first mention."""
     reading = read_blocks(blocks, find_sites)
     candidates = drop_vague_headlines(reading.candidates)
-    document_day = any(scope_of(c.quote) == "day" for c in candidates) or is_live_day("\n".join(reading.sentences))
+    lex = lexicon()
+    document_day = reports_a_day([s for s in reading.sentences if lex.may_mention_detention(s.lower())])
     claims = []
     for candidate in candidates:
         scope = candidate.scope or scope_of(candidate.quote) or ("day" if document_day else "unknown")

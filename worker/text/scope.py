@@ -13,6 +13,8 @@ _DAY_MARKERS = re.compile(
     rf"|{_WEEKDAY}'s\s+(?:protests?|rall(?:y|ies)|demonstrations?)|(?:on|by)\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})|on\s+the\s+day)\b",
     re.IGNORECASE,
 )
+# "24 February", "Feb. 24", "September 21": a date named anywhere on the page.
+_DATE = re.compile(rf"\b(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})\b")
 _CUMULATIVE_STRONG = re.compile(
     r"\b(?:since|to\s+date|total\s+number|running\s+total|altogether|cumulative|in\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months)|"
     r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months)|over\s+the\s+weekend|throughout\s+the\s+(?:week|weekend)|"
@@ -37,3 +39,9 @@ def scope_of(sentence: str) -> Scope | None:
 def is_live_day(text: str) -> bool:
     """Live coverage of one day ('today' twice or more): its undated figures are that day's."""
     return len(_LIVE_DAY.findall(text)) >= 2
+
+
+def reports_a_day(sentences: list[str]) -> bool:
+    """A page whose sentences about detentions name a day ('on Sunday', '24 February', 'today' twice): its undated
+    figures are that day's, as a news report's figures are unless it says they add up several days."""
+    return any(_DAY_MARKERS.search(sentence) or _DATE.search(sentence) for sentence in sentences) or is_live_day("\n".join(sentences))
