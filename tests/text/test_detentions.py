@@ -1,7 +1,8 @@
 import pytest
 
 from worker.text.analyze import analyze
-from worker.text.detentions import merge_repeated, scope_of
+from worker.text.detentions import merge_repeated
+from worker.text.scope import scope_of, scope_of_figure
 from worker.text.sources import find_source
 from schemas import DetentionClaim
 
@@ -71,3 +72,15 @@ def test_a_date_that_is_not_about_detentions_leaves_the_period_unstated():
     text = ("Protests in Russia\n\nThe war began on 24 February and protests followed.\n\n"
             "In Tomsk, 23 people were detained, local media reported.")
     assert [c.scope for c in analyze(text, "t").detentions] == ["unknown"]
+
+
+@pytest.mark.parametrize(("sentence", "figure", "scope"), [
+    ("OVD-Info counted 300 detentions on Sunday, bringing its tally for the week to more than 2,100.", "300", "day"),
+    ("OVD-Info counted 300 detentions on Sunday, bringing its tally for the week to more than 2,100.", "2,100", "cumulative"),
+    ("Since Thursday police have detained 2,000 people, including 300 on Sunday.", "2,000", "cumulative"),
+    ("Since Thursday police have detained 2,000 people, including 300 on Sunday.", "300", "day"),
+    ("In total, 1,474 people have been detained.", "1,474", "cumulative"),
+])
+def test_the_scope_of_a_figure_is_its_clause_before_its_sentence(sentence, figure, scope):
+    start = sentence.index(figure)
+    assert scope_of_figure(sentence, start, start + len(figure)) == scope

@@ -15,7 +15,7 @@ from worker.text.frames import Frame, FrameMatch, frames, match_frame
 from worker.text.lexicon import Token, lexicon, tag
 from worker.text.numbers import Figure, find_figures
 from worker.text.places import CityMention
-from worker.text.scope import reports_a_day, scope_of
+from worker.text.scope import reports_a_day, scope_of, scope_of_figure
 from worker.text.segment import Block, value_items
 from worker.text.sources import find_source
 
@@ -266,7 +266,11 @@ def extract_claims(blocks: list[Block], find_sites: FindSites) -> list[Detention
     document_day = reports_a_day([s for s in reading.sentences if lex.may_mention_detention(s.lower())])
     claims = []
     for candidate in candidates:
-        scope = candidate.scope or scope_of(candidate.quote) or ("day" if document_day else "unknown")
+        figure = candidate.figure
+        # A card value's figure is placed in its value, not in the quoted line: that line is read whole.
+        in_quote = candidate.quote[figure.start: figure.end] == figure.text
+        said = scope_of_figure(candidate.quote, figure.start, figure.end) if in_quote else scope_of(candidate.quote)
+        scope = candidate.scope or said or ("day" if document_day else "unknown")
         source = find_source(reading.sentences, candidate.sentence_index)
         claims.extend(claims_of(candidate, scope, source))
     return merge_repeated(claims)

@@ -36,6 +36,19 @@ def scope_of(sentence: str) -> Scope | None:
     return None
 
 
+# ", ", "; " and a spaced dash end a clause; "1,474" keeps its comma.
+_CLAUSE_SEPARATOR = re.compile(r"[,;]\s|\s[–—-]\s")
+
+
+def scope_of_figure(sentence: str, start: int, end: int) -> Scope | None:
+    """The figure's own clause first: in '300 on Sunday, bringing the week's total to 2,100' the 300 is the day's and
+    the 2,100 cumulative; the sentence when its clause says nothing ('In total, 2,000 people have been detained')."""
+    clause_start = max((m.end() for m in _CLAUSE_SEPARATOR.finditer(sentence, 0, start)), default=0)
+    following = _CLAUSE_SEPARATOR.search(sentence, end)
+    clause = sentence[clause_start: following.start() if following else len(sentence)]
+    return scope_of(clause) or scope_of(sentence)
+
+
 def is_live_day(text: str) -> bool:
     """Live coverage of one day ('today' twice or more): its undated figures are that day's."""
     return len(_LIVE_DAY.findall(text)) >= 2
