@@ -41,6 +41,8 @@ class Reading:
     find_sites: FindSites
     capital: Place | None
     sentences: list[str] = field(default_factory=list)
+    #: The sentences with a detention word (their named day is the page's day: scope.reports_a_day).
+    detention_sentences: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     previous_places: tuple[Place, ...] = ()
     protest_places: tuple[Place, ...] = ()
@@ -111,7 +113,10 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
     """The detention figures of one sentence, each with its places."""
     index = len(reading.sentences)
     reading.sentences.append(text)
-    could_hold = in_detention_list or reading.previous_had_figure or lexicon().may_mention_detention(text.lower())
+    mentions_detention_word = lexicon().may_mention_detention(text.lower())
+    if mentions_detention_word:
+        reading.detention_sentences.append(text)
+    could_hold = mentions_detention_word or in_detention_list or reading.previous_had_figure
     figures = find_figures(text) if could_hold else []
     if not figures:
         # Most sentences hold no figure or no detention word: only the places they name matter, for the next.
@@ -262,8 +267,7 @@ def extract_claims(blocks: list[Block], find_sites: FindSites) -> list[Detention
     """All distinct detention claims of a page, in order of first mention."""
     reading = read_blocks(blocks, find_sites)
     candidates = drop_vague_headlines(reading.candidates)
-    lex = lexicon()
-    document_day = reports_a_day([s for s in reading.sentences if lex.may_mention_detention(s.lower())])
+    document_day = reports_a_day(reading.detention_sentences)
     claims = []
     for candidate in candidates:
         figure = candidate.figure

@@ -73,6 +73,8 @@ class Gazetteer:
             start, end = end_index - length + 1, end_index + 1
             if _is_word(text, start, end):
                 candidates.append(CityMention(place, start, end))
+        if len(candidates) < 2:
+            return candidates
         candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
         mentions: list[CityMention] = []
         for mention in candidates:
