@@ -25,6 +25,9 @@ SEEDS = ROOT / "seeds"
 GOLD = ROOT.parent / "shared" / "seeds-gold.jsonl"
 
 
+needs_seeds_gold = pytest.mark.skipif(not GOLD.exists(), reason=f"no seeds gold at {GOLD} (a user's clone without ../shared)")
+
+
 def load_gold() -> dict[str, dict]:
     return {record["id"]: record for record in map(json.loads, GOLD.read_text().splitlines()) if record}
 

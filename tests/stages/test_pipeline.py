@@ -9,7 +9,7 @@ import time
 
 from aiokafka import AIOKafkaConsumer
 
-from tests.conftest import load_gold
+from tests.conftest import load_gold, needs_seeds_gold
 
 
 def expected_rows_from_gold() -> dict[str, tuple[int, int | None]]:
@@ -31,6 +31,7 @@ def observed(rows) -> dict[str, tuple[int, int | None]]:
     return {key: (row.reports, row.detained_low) for key, row in rows.items()}
 
 
+@needs_seeds_gold
 def test_seeds_through_the_worker_give_the_gold_tally(pipeline, seed_documents):
     pipeline.start_worker()
     pipeline.replay(seed_documents)

@@ -15,6 +15,14 @@ from worker.text.waves import wave_classifier
          "detained dozens.", "other"),
         ("Thousands protested in Tbilisi against the Georgian Dream government's foreign agent law.", "other"),
         ("The weather in the capital was mild.", "other"),
+        # Navalny's sentence of 2 February 2021: a suspended term turned into 3.5 years in a penal colony.
+        ("Crowds gathered outside the court in Moscow after the judge turned the jailed opposition leader's suspended "
+         "sentence into a 3.5-year term; police detained hundreds.", "navalny-2021"),
+        ("Supporters of Navalny chanted as the court sent him to serve real prison time, and riot police began detaining "
+         "them in Russia's capital.", "navalny-2021"),
+        # The anti-corruption protests of 2017 (26 March, 12 June, Russia Day) belong to no wave.
+        ("Anti-corruption rallies swept Russia on Russia Day; in Moscow police detained hundreds on Tverskaya.", "other"),
+        ("Police in Makhachkala, Dagestan, detained eight people at anti-corruption protests on 12 June.", "other"),
     ],
 )
 def test_waves(text, wave):
@@ -48,19 +56,3 @@ def test_a_page_with_no_protest_and_no_detention_is_no_wave():
     assert report.wave == "other"
     assert report.wave_evidence == ["no protest and no detention reported"]
 
-
-@pytest.mark.parametrize(
-    ("text", "wave"),
-    [
-        # Navalny's sentence of 2 February 2021: a suspended term turned into 3.5 years in a penal colony.
-        ("Crowds gathered outside the court in Moscow after the judge turned the jailed opposition leader's suspended "
-         "sentence into a 3.5-year term; police detained hundreds.", "navalny-2021"),
-        ("Supporters of Navalny chanted as the court sent him to serve real prison time, and riot police began detaining "
-         "them in Russia's capital.", "navalny-2021"),
-        # The anti-corruption protests of 2017 (26 March, 12 June, Russia Day) belong to no wave.
-        ("Anti-corruption rallies swept Russia on Russia Day; in Moscow police detained hundreds on Tverskaya.", "other"),
-        ("Police in Makhachkala, Dagestan, detained eight people at anti-corruption protests on 12 June.", "other"),
-    ],
-)
-def test_cues_of_the_navalny_sentencing_and_of_the_2017_protests(text, wave):
-    assert wave_classifier().classify(text).wave == wave

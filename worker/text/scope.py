@@ -10,13 +10,14 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s)?
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 # Each pattern opens with a look-ahead for the letters its words start with: the engine then passes over other
 # positions at once (these run on every sentence about detentions).
+_DAY_OF_MONTH = rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
 _DAY_MARKERS = re.compile(
     rf"(?=[tylobedmwfs])\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night|(?:on|by|late\s+on|early\s+on|during)\s+{_WEEKDAY}"
-    rf"|{_WEEKDAY}'s\s+(?:protests?|rall(?:y|ies)|demonstrations?)|(?:on|by)\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})|on\s+the\s+day)\b",
+    rf"|{_WEEKDAY}'s\s+(?:protests?|rall(?:y|ies)|demonstrations?)|(?:on|by)\s+{_DAY_OF_MONTH}|on\s+the\s+day)\b",
     re.IGNORECASE,
 )
 # "24 February", "Feb. 24", "September 21": a date named anywhere on the page.
-_DATE = re.compile(rf"(?=[JFMASOND\d])\b(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})\b")
+_DATE = re.compile(rf"(?=[JFMASOND\d])\b{_DAY_OF_MONTH}\b")
 _CUMULATIVE_STRONG = re.compile(
     r"(?=[strachiof])\b(?:since|to\s+date|total\s+number|running\s+total|altogether|cumulative|in\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months)|"
     r"over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months)|over\s+the\s+weekend|throughout\s+the\s+(?:week|weekend)|"
