@@ -181,11 +181,16 @@ class EmbeddedKafka(EmbeddedBroker):
             "-cp", self.classpath, main_class, *args,
         ]
 
+    def format_arguments(self) -> list[str]:
+        """Extra arguments of the storage tool's `format` (SCRAM users are created there in KRaft mode)."""
+        return []
+
     def command(self) -> list[str]:
         config = self._write_config()
         if not (self.data_dir / "logs" / "meta.properties").exists():
             subprocess.run(
-                self._java("kafka.tools.StorageTool", "format", "--standalone", "-t", new_cluster_id(), "-c", str(config)),
+                self._java("kafka.tools.StorageTool", "format", "--standalone", "-t", new_cluster_id(), "-c", str(config),
+                           *self.format_arguments()),
                 check=True, capture_output=True,
             )
         return self._java("kafka.Kafka", str(config))
