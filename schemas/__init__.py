@@ -3,7 +3,7 @@
 from schemas.dead_letter import DeadLetter
 from schemas.feed import FeedItem
 from schemas.report import NATIONWIDE, DetentionClaim, Place, Qualifier, Report, Scope, Wave
-from schemas.tally import ClaimTally, PlaceEvidence, TallyRow, tally_key
+from schemas.tally import CarriedClaim, ClaimTally, Contribution, DocumentVersion, PlaceEvidence, TallyRow, tally_key
 
 #: Every message model, by the file name its JSON Schema is exported to.
 MESSAGE_MODELS = {
@@ -14,10 +14,13 @@ MESSAGE_MODELS = {
     "PlaceEvidence": PlaceEvidence,
     "ClaimTally": ClaimTally,
     "TallyRow": TallyRow,
+    "Contribution": Contribution,
+    "CarriedClaim": CarriedClaim,
+    "DocumentVersion": DocumentVersion,
     "DeadLetter": DeadLetter,
 }
 
 __all__ = [
-    "NATIONWIDE", "MESSAGE_MODELS", "ClaimTally", "DeadLetter", "DetentionClaim", "FeedItem", "Place",
+    "NATIONWIDE", "MESSAGE_MODELS", "CarriedClaim", "ClaimTally", "Contribution", "DeadLetter", "DocumentVersion", "DetentionClaim", "FeedItem", "Place",
     "PlaceEvidence", "Qualifier", "Report", "Scope", "TallyRow", "Wave", "tally_key",
 ]

@@ -79,10 +79,10 @@ class Pipeline:
         asyncio.run(ensure_topics(settings))
         return cls(kafka, workdir, settings)
 
-    def start_worker(self, module: str = "worker") -> WorkerProcess:
+    def start_worker(self, module: str = "worker", loglevel: str = "info") -> WorkerProcess:
         index = len(self.workers)
         worker = WorkerProcess(self.kafka, self.workdir / f"worker-{index}", self.workdir / f"worker-{index}.log", self.env,
-                               module=module)
+                               module=module, loglevel=loglevel)
         worker.start()
         self.workers.append(worker)
         return worker

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 import faust
 
 from worker.logs import configure_logging
 from worker.progress import HandledOffsetsConsumer
 from worker.settings import MAX_MESSAGE_BYTES, worker_settings
 from worker.stages.supervision import exit_worker
+from worker.state import worker_state
 from worker.topics import ensure_topics
 
 settings = worker_settings()
 configure_logging()
+
+
+class ProtestTallyWorker(faust.Worker):
+    def on_setup_root_logger(self, logger, level: int) -> None:
+        # Faust's `-l` / `--loglevel` sets its root logger here; our structlog events follow the same level.
+        super().on_setup_root_logger(logger, level)
+        configure_logging(level or logging.WARNING)
 
 
 class ProtestTallyApp(faust.App):
@@ -23,7 +33,7 @@ class ProtestTallyApp(faust.App):
     async def _on_agent_error(self, agent, exc: BaseException) -> None:
         # Faust calls this when an exception ends an agent (its "agent errors" hook); we then end the worker.
         await super()._on_agent_error(agent, exc)
-        await exit_worker(agent, exc)
+        await exit_worker(agent.name, exc)
 
     async def on_first_start(self) -> None:
         # Our topics exist with their partition counts and configs before any agent subscribes.
@@ -52,20 +62,18 @@ app = ProtestTallyApp(
     producer_acks=-1,
     producer_max_request_size=MAX_MESSAGE_BYTES,
     table_standby_replicas=0,
+    Worker=ProtestTallyWorker,
 )
 
 raw_topic = app.topic(settings.topics.raw, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 reports_topic = app.topic(settings.topics.reports, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 evidence_topic = app.topic(settings.topics.evidence, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 dead_letter_topic = app.topic(settings.topics.dead_letter, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-# The tally table's changelog IS the public tally topic: each changed row is published there once,
-# and a restarted worker rebuilds the table from the very records downstream consumers read.
-# Keys are the plain "{wave}/{place}" bytes and values TallyRow JSON, readable by any Kafka client.
-# (A Table picks its key codec from key_type: bytes gives the raw codec, anything else JSON-quoted keys.)
-tally_schema = faust.Schema(key_type=bytes, key_serializer="raw", value_serializer="json")
-tally_topic = app.topic(settings.topics.tally, schema=tally_schema, partitions=settings.partitions, compacting=True)
-tally_table = app.Table("tally", schema=tally_schema, key_type=bytes, partitions=settings.partitions,
-                        changelog_topic=tally_topic)
+# The tally's rows go to protest.tally and its distinct claims to protest.tally-claims (compacted: the latest
+# record per key is current), which downstream consumers read; what the worker stores is in worker.state.
+tally_topic = app.topic(settings.topics.tally, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+claims_topic = app.topic(settings.topics.tally_claims, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+worker_tally, versions_table = worker_state(app, settings.topics, settings.partitions)
 
 
 def main() -> None:

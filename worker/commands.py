@@ -59,8 +59,11 @@ async def replay(self, path: str, rate: float | None, loops: int, limit: int | N
 async def tally(self, follow: bool, as_json: bool) -> None:
     """Print the current tally read from protest.tally (sorted), or follow its changes."""
     if follow:
-        async for row in follow_tally(settings.kafka, settings.topics, follow=True):
-            print(row.model_dump_json() if as_json else f"{row.key}: reports={row.reports} detained={row.detained_low} v{row.version}", flush=True)
+        async for key, row in follow_tally(settings.kafka, settings.topics, follow=True):
+            if row is None:
+                print(json.dumps({"key": key, "removed": True}) if as_json else f"{key}: removed", flush=True)
+            else:
+                print(row.model_dump_json() if as_json else f"{key}: reports={row.reports} detained={row.detained_low} v{row.version}", flush=True)
         return
     rows = await read_tally(settings.kafka, settings.topics)
     if as_json:

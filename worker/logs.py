@@ -10,7 +10,10 @@ from collections import Counter
 import structlog
 
 
-def configure_logging(level: str = "INFO") -> None:
+def configure_logging(level: int | str = logging.INFO) -> None:
+    """Our events at `level` and above (the worker's `-l` / `--loglevel`); per-event lines are at DEBUG."""
+    if isinstance(level, str):
+        level = logging.getLevelName(level.upper())
     renderer = structlog.dev.ConsoleRenderer(colors=False) if sys.stderr.isatty() else structlog.processors.JSONRenderer()
     structlog.configure(
         processors=[
@@ -20,7 +23,7 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.format_exc_info,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )

@@ -11,7 +11,6 @@ The watchdog (worker.stages.watchdog) then seeks back to the held-back record.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -50,14 +49,18 @@ class Progress:
     broker_down_logged_at: float = 0.0
     recovery_restarted_at: float = 0.0
 
-    @contextlib.contextmanager
-    def handling(self, message):
-        tp = TopicPartition(message.topic, message.partition)
+    def began(self, message) -> None:
+        """An event is being handled: from now until its effects are delivered it is in flight."""
         self.in_flight += 1
-        try:
-            yield
-        finally:
-            self.in_flight -= 1
+
+    def abandoned(self, message) -> None:
+        """Its handling failed: it is not handled, and holds its partition's commits back."""
+        self.in_flight -= 1
+
+    def handled(self, message) -> None:
+        """Its effects are delivered, and every earlier event of the agent's was handled before it."""
+        tp = TopicPartition(message.topic, message.partition)
+        self.in_flight -= 1
         self.acked += 1
         self.last_handled_at = time.monotonic()
         expected = self.next_offset.get(tp)

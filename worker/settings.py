@@ -26,6 +26,9 @@ class TopicNames:
     reports: str = "protest.reports"
     evidence: str = "protest.place-evidence"
     tally: str = "protest.tally"
+    tally_claims: str = "protest.tally-claims"
+    contributions: str = "protest.tally-contributions"
+    versions: str = "protest.document-versions"
     dead_letter: str = "feed.dead-letter"
 
     @classmethod

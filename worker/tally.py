@@ -1,17 +1,61 @@
-"""The tally rules (pure): how one document's evidence changes the row of a (wave, place).
+"""The tally rules (pure): how one version of a document changes the rows of the (wave, place)s it speaks of.
 
-Claims are not summed: news reports restate the same running figures, so the row's headline is the
-largest distinct claim. A document already applied changes nothing, which makes redelivery harmless.
+Claims are not summed: news reports restate the same running figures, so a row's headline is its largest
+distinct claim. The only stored state is what each document contributed to each row (`Contribution`, one record
+per change, so a crash never leaves half a change); rows and their claims are derived from the contributions in
+memory (`Tally.rebuild` after a recovery), with the work of one change independent of the documents a row has:
+- a contribution records its feed position and text digest: a redelivery or the same text again changes nothing,
+  and a later version with another text (a correction) retracts the earlier one first;
+- each claim keeps its carrying documents in the order they were applied, so its first carrier (whose quote it
+  shows) is known at once after a retraction;
+- each row keeps its claims sorted by rank, so its TOP_CLAIMS largest are at hand.
 """
 
 from __future__ import annotations
 
+import bisect
+import enum
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas import NATIONWIDE, ClaimTally, PlaceEvidence, Report, TallyRow, tally_key
+from schemas import NATIONWIDE, DetentionClaim, PlaceEvidence, Report, tally_key
+from schemas.tally import DIGEST_CHARS, TOP_CLAIMS, CarriedClaim, ClaimTally, Contribution, DocumentVersion, TallyRow
 
 
-def evidence_of(report: Report, published_at: datetime) -> list[PlaceEvidence]:
+def claim_key(row_key: str, claim: CarriedClaim) -> str:
+    """The claim's identity within its row; also its key on protest.tally-claims."""
+    return f"{row_key}|{claim.count}|{claim.upper or ''}|{claim.qualifier}|{claim.scope}|{claim.source or ''}"
+
+
+def contribution_key(row_key: str, doc_id: str) -> str:
+    return f"{row_key}\x00{doc_id}"
+
+
+def route_report(versions: MutableMapping[str, DocumentVersion], report: Report, position: int,
+                 published_at: datetime) -> list[PlaceEvidence]:
+    """The evidence to send for this version of a report, recording it as the document's current version.
+
+    An older version (a redelivery from before a correction) sends nothing; the current one again (a redelivery)
+    sends the same evidence again, which the tally absorbs; another text at a later position is a correction:
+    its evidence, and a withdrawal from the rows the document no longer speaks of."""
+    digest = report.text_digest[:DIGEST_CHARS]
+    current = versions.get(report.doc_id)
+    if current is not None and (position < current.position or (position > current.position and digest == current.text_digest)):
+        return []
+    evidence = evidence_of(report, published_at, position, digest)
+    rows = [piece.key for piece in evidence]
+    if current is not None and position == current.position:
+        withdrawn_from = current.withdrawn_from
+    elif current is not None:
+        withdrawn_from = sorted(set(current.rows + current.withdrawn_from) - set(rows))
+    else:
+        withdrawn_from = []
+    versions[report.doc_id] = DocumentVersion(position=position, text_digest=digest, rows=rows, withdrawn_from=withdrawn_from)
+    return evidence + [withdrawal(key, report.doc_id, published_at, position, digest) for key in withdrawn_from]
+
+
+def evidence_of(report: Report, published_at: datetime, position: int, digest: str) -> list[PlaceEvidence]:
     """Split a report into what it says about each (wave, place): cities where it reports protests, and
     'nationwide' when it gives a nationwide figure. A city figure stays in its city's row and a
     nationwide figure in the nationwide row."""
@@ -20,59 +64,184 @@ def evidence_of(report: Report, published_at: datetime) -> list[PlaceEvidence]:
         places.setdefault(claim.place, claim.country)
     return [
         PlaceEvidence(
-            doc_id=report.doc_id,
-            wave=report.wave,
-            place=place,
-            country=None if place == NATIONWIDE else country,
-            claims=[c for c in report.detentions if c.place == place],
-            published_at=published_at,
+            doc_id=report.doc_id, wave=report.wave, place=place, country=None if place == NATIONWIDE else country,
+            claims=[c for c in report.detentions if c.place == place], published_at=published_at,
+            position=position, text_digest=digest,
         )
         for place, country in places.items()
     ]
 
 
-def _claim_identity(claim: ClaimTally) -> tuple:
-    return (claim.count, claim.upper, claim.qualifier, claim.scope, claim.source)
+def withdrawal(row_key: str, doc_id: str, published_at: datetime, position: int, digest: str) -> PlaceEvidence:
+    wave, place = row_key.split("/", 1)
+    return PlaceEvidence(doc_id=doc_id, wave=wave, place=place, published_at=published_at, position=position,
+                         text_digest=digest, withdrawn=True)
 
 
-def apply_evidence(row: TallyRow | None, evidence: PlaceEvidence) -> TallyRow | None:
-    """The row after this evidence, or None when it changes nothing (the document was already applied).
-
-    Times are replay times (when the document was published), so a replay gives the same rows."""
-    if row is not None and evidence.doc_id in row.doc_ids:
-        return None
-    claims = {_claim_identity(c): c for c in (row.claims if row else [])}
-    for claim in evidence.claims:
-        tallied = ClaimTally(
-            count=claim.count, upper=claim.upper, qualifier=claim.qualifier, scope=claim.scope,
-            source=claim.source, text=claim.text, documents=1, first_doc_id=evidence.doc_id,
-        )
-        identity = _claim_identity(tallied)
-        if identity in claims:
-            claims[identity] = claims[identity].model_copy(update={"documents": claims[identity].documents + 1})
-        else:
-            claims[identity] = tallied
-    headline = max(claims.values(), key=lambda c: (c.count, c.upper or 0), default=None)
-    return TallyRow(
-        wave=evidence.wave,
-        place=evidence.place,
-        country=evidence.country,
-        reports=(row.reports if row else 0) + 1,
-        detained_low=headline.count if headline else None,
-        detained_high=headline.upper if headline else None,
-        detained_text=headline.text if headline else None,
-        claims=list(claims.values()),
-        doc_ids=[*(row.doc_ids if row else []), evidence.doc_id],
-        first_seen=row.first_seen if row else evidence.published_at,
-        last_updated=evidence.published_at,
-        version=(row.version if row else 0) + 1,
-    )
+def supersedes(evidence: PlaceEvidence, contribution: Contribution | None) -> bool:
+    """A first version, or a later position with another text; a redelivery, an older version or the same text
+    again changes nothing."""
+    if contribution is None:
+        return not evidence.withdrawn
+    return evidence.position > contribution.position and evidence.text_digest != contribution.text_digest
 
 
-def fold_tally(rows: dict[str, TallyRow], evidence: PlaceEvidence) -> dict[str, TallyRow]:
-    """Apply one piece of evidence to a whole table (the oracle and tests use this; the agent keeps a Faust Table)."""
-    key = tally_key(evidence.wave, evidence.place)
-    updated = apply_evidence(rows.get(key), evidence)
-    if updated is not None:
-        rows[key] = updated
-    return rows
+def carried(claims: list[DetentionClaim]) -> list[CarriedClaim]:
+    """The distinct claims of a document for one row (a document that states one claim twice carries it once)."""
+    distinct: dict[tuple, CarriedClaim] = {}
+    for claim in claims:
+        kept = CarriedClaim(count=claim.count, upper=claim.upper, qualifier=claim.qualifier, scope=claim.scope,
+                            source=claim.source, text=claim.text, quote=claim.quote)
+        distinct.setdefault(kept.rank, kept)
+    return list(distinct.values())
+
+
+@dataclass
+class RowState:
+    """A row derived from its current contributions."""
+
+    wave: str
+    place: str
+    country: str | None
+    documents: dict[str, Contribution] = field(default_factory=dict)
+    #: claim key -> the documents carrying it, in the order they were applied.
+    carriers: dict[str, dict[str, CarriedClaim]] = field(default_factory=dict)
+    #: (rank, claim key) of every claim, ascending.
+    ranked: list[tuple] = field(default_factory=list)
+    first_seen: datetime | None = None
+    last_updated: datetime | None = None
+    version: int = 0
+
+    @property
+    def key(self) -> str:
+        return tally_key(self.wave, self.place)
+
+    def add(self, contribution: Contribution) -> list[str]:
+        """Count the contribution in; returns the keys of the claims it changed."""
+        self.documents[contribution.doc_id] = contribution
+        if self.first_seen is None or contribution.published_at < self.first_seen:
+            self.first_seen = contribution.published_at
+        keys = []
+        for claim in contribution.claims:
+            key = claim_key(self.key, claim)
+            if key not in self.carriers:
+                self.carriers[key] = {}
+                bisect.insort(self.ranked, (claim.rank, key))
+            self.carriers[key][contribution.doc_id] = claim
+            keys.append(key)
+        return keys
+
+    def remove(self, contribution: Contribution) -> list[str]:
+        """Take the contribution out; returns the keys of the claims it changed."""
+        del self.documents[contribution.doc_id]
+        if contribution.published_at == self.first_seen:
+            self.first_seen = min((c.published_at for c in self.documents.values()), default=None)
+        keys = []
+        for claim in contribution.claims:
+            key = claim_key(self.key, claim)
+            del self.carriers[key][contribution.doc_id]
+            if not self.carriers[key]:
+                del self.carriers[key]
+                del self.ranked[bisect.bisect_left(self.ranked, (claim.rank, key))]
+            keys.append(key)
+        return keys
+
+    def claim_tally(self, key: str) -> ClaimTally | None:
+        """The claim as published on protest.tally-claims, None once no current document carries it."""
+        carriers = self.carriers.get(key)
+        if not carriers:
+            return None
+        first_doc_id, first = next(iter(carriers.items()))
+        return ClaimTally(wave=self.wave, place=self.place, count=first.count, upper=first.upper,
+                          qualifier=first.qualifier, scope=first.scope, source=first.source, text=first.text,
+                          quote=first.quote, documents=len(carriers), first_doc_id=first_doc_id)
+
+    def row(self) -> TallyRow:
+        top = [self.claim_tally(key) for _, key in reversed(self.ranked[-TOP_CLAIMS:])]
+        headline = top[0] if top else None
+        return TallyRow(wave=self.wave, place=self.place, country=self.country, reports=len(self.documents),
+                        detained_low=headline.count if headline else None,
+                        detained_high=headline.upper if headline else None,
+                        detained_text=headline.text if headline else None, claims=top,
+                        distinct_claims=len(self.ranked), first_seen=self.first_seen, last_updated=self.last_updated,
+                        version=self.version)
+
+
+class Outcome(enum.Enum):
+    UNCHANGED = "unchanged"
+    #: The same version again at the same position (after a crash): its row and claims are published again,
+    #: in case the first publication was lost with the worker.
+    REDELIVERED = "redelivered"
+    UPDATED = "updated"
+    #: No current document speaks of the row any more.
+    REMOVED = "removed"
+
+
+@dataclass
+class Change:
+    outcome: Outcome
+    row_key: str
+    #: The row to publish (None: a tombstone, or nothing when unchanged).
+    row: TallyRow | None = None
+    #: The claims to publish, by key (None: a tombstone).
+    claims: dict[str, ClaimTally | None] = field(default_factory=dict)
+
+
+class Tally:
+    """The tally of the rows whose evidence this worker handles: contributions stored in `contributions` (a Faust
+    table in the worker, a dict in tests), rows derived from them."""
+
+    def __init__(self, contributions: MutableMapping[str, Contribution]) -> None:
+        self.contributions = contributions
+        self.rows: dict[str, RowState] = {}
+        self.stale = True
+
+    def rebuild(self) -> None:
+        """Derive the rows again from the stored contributions (after a recovery: the worker's partitions changed)."""
+        self.rows = {}
+        for contribution in sorted(self.contributions.values(), key=lambda c: c.applied):
+            row = self._row(contribution.wave, contribution.place, contribution.country)
+            row.version, row.last_updated = contribution.applied, contribution.published_at
+            if not contribution.withdrawn:
+                row.add(contribution)
+        self.rows = {key: row for key, row in self.rows.items() if row.documents}
+        self.stale = False
+
+    def current_rows(self) -> dict[str, RowState]:
+        if self.stale:
+            self.rebuild()
+        return self.rows
+
+    def _row(self, wave: str, place: str, country: str | None) -> RowState:
+        key = tally_key(wave, place)
+        if key not in self.rows:
+            self.rows[key] = RowState(wave, place, None if place == NATIONWIDE else country)
+        return self.rows[key]
+
+    def apply(self, evidence: PlaceEvidence, applied: int) -> Change:
+        """Apply one piece of evidence, read at offset `applied` of its partition."""
+        rows = self.current_rows()
+        own_key = contribution_key(evidence.key, evidence.doc_id)
+        previous = self.contributions.get(own_key)
+        if previous is not None and previous.position == evidence.position and previous.text_digest == evidence.text_digest:
+            row = rows.get(evidence.key)
+            keys = [claim_key(evidence.key, claim) for claim in previous.claims]
+            return Change(Outcome.REDELIVERED, evidence.key, row and row.row(),
+                          {key: row and row.claim_tally(key) for key in keys})
+        if not supersedes(evidence, previous):
+            return Change(Outcome.UNCHANGED, evidence.key)
+        row = self._row(evidence.wave, evidence.place, evidence.country)
+        changed = row.remove(previous) if previous is not None and not previous.withdrawn else []
+        contribution = Contribution(doc_id=evidence.doc_id, wave=evidence.wave, place=evidence.place,
+                                    country=evidence.country, position=evidence.position,
+                                    text_digest=evidence.text_digest, withdrawn=evidence.withdrawn, applied=applied,
+                                    published_at=evidence.published_at, claims=carried(evidence.claims))
+        self.contributions[own_key] = contribution
+        if not evidence.withdrawn:
+            changed += row.add(contribution)
+        row.version, row.last_updated = applied, evidence.published_at
+        claims = {key: row.claim_tally(key) for key in changed}
+        if not row.documents:
+            del rows[evidence.key]
+            return Change(Outcome.REMOVED, evidence.key, None, claims)
+        return Change(Outcome.UPDATED, evidence.key, row.row(), claims)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -43,8 +42,10 @@ async def count_records(kafka: KafkaConnection, topic: str) -> int:
     return sum((await end_offsets(kafka, [topic])).values())
 
 
-async def follow_tally(kafka: KafkaConnection, topics: TopicNames, *, follow: bool = False) -> AsyncIterator[TallyRow]:
-    """Every row record from the beginning of protest.tally; with follow, keep waiting for changes."""
+async def follow_tally(kafka: KafkaConnection, topics: TopicNames, *,
+                       follow: bool = False) -> AsyncIterator[tuple[str, TallyRow | None]]:
+    """Every record from the beginning of protest.tally as (key, row), the row None for a tombstone (a row no
+    current document speaks of any more); with follow, keep waiting for changes."""
     partitions = await topic_partitions(kafka, [topics.tally])
     if not partitions:
         return
@@ -61,8 +62,8 @@ async def follow_tally(kafka: KafkaConnection, topics: TopicNames, *, follow: bo
             batches = await consumer.getmany(timeout_ms=500)
             for records in batches.values():
                 for record in records:
-                    if record.value is not None:
-                        yield TallyRow.model_validate(json.loads(record.value))
+                    row = None if record.value is None else TallyRow.model_validate_json(record.value)
+                    yield record.key.decode(), row
     finally:
         await consumer.stop()
 
@@ -70,8 +71,11 @@ async def follow_tally(kafka: KafkaConnection, topics: TopicNames, *, follow: bo
 async def read_tally(kafka: KafkaConnection, topics: TopicNames) -> dict[str, TallyRow]:
     """The current table: the latest record per key."""
     rows: dict[str, TallyRow] = {}
-    async for row in follow_tally(kafka, topics):
-        rows[row.key] = row
+    async for key, row in follow_tally(kafka, topics):
+        if row is None:
+            rows.pop(key, None)
+        else:
+            rows[key] = row
     return rows
 
 

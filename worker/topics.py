@@ -10,13 +10,17 @@ from worker.settings import MAX_MESSAGE_BYTES, Settings, TopicNames
 
 
 def topic_configs(topics: TopicNames) -> dict[str, dict[str, str]]:
-    """topic -> config; the tally is compacted, so its latest record per key is the current row."""
+    """topic -> config; the tables' changelogs are compacted, so the latest record per key is the current value."""
     large = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
+    compacted = {"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1", "segment.ms": "600000"}
     return {
         topics.raw: large,
         topics.reports: {},
         topics.evidence: {},
-        topics.tally: {"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1", "segment.ms": "600000"},
+        topics.tally: compacted,
+        topics.tally_claims: compacted,
+        topics.contributions: compacted,
+        topics.versions: compacted,
         topics.dead_letter: large,
     }
 

@@ -21,9 +21,10 @@ from worker.logs import log
 EXIT_AGENT_CRASHED = 70
 
 
-async def exit_worker(agent, error: BaseException) -> None:
-    """Faust's agent-error hook for our app: log the crash and end the process with EXIT_AGENT_CRASHED."""
-    log.critical("agent_crashed", agent=agent.name, error_class=type(error).__name__, error=str(error)[:300],
+async def exit_worker(agent_name: str, error: BaseException) -> None:
+    """Log the crash of an agent (from Faust's agent-error hook for our app, or a failed delivery an agent was
+    waiting for) and end the process with EXIT_AGENT_CRASHED."""
+    log.critical("agent_crashed", agent=agent_name, error_class=type(error).__name__, error=str(error)[:300],
                  exit_status=EXIT_AGENT_CRASHED)
     logging.shutdown()
     sys.stdout.flush()

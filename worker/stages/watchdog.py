@@ -12,6 +12,7 @@ Both recoveries redeliver records (at-least-once), which the idempotent tally ab
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +23,7 @@ from aiokafka.errors import KafkaError
 from worker.app import app, settings
 from worker.logs import log
 from worker.progress import SOURCE_TOPICS, progress
+from worker.stages.supervision import exit_worker
 from worker.tally_topic import committed_offsets
 
 STALL_CHECK_SECONDS = settings.progress_check_interval
@@ -32,19 +34,56 @@ GAP_CHECK_SECONDS = 0.5
 RECOVERY_STALL_SECONDS = 30.0
 
 
-async def process_each(stream, handle: Callable[[Any], Awaitable[None]]) -> None:
-    """Run `handle` on each record of an agent's stream, acknowledging it only once `handle` returned.
+#: Events an agent may have handled whose deliveries are not all confirmed yet; beyond it, it waits for them.
+MAX_UNCONFIRMED = 2000
+
+
+async def process_each(stream, handle: Callable[[Any], Awaitable[list]]) -> None:
+    """Run `handle` on each record of an agent's stream; it returns the deliveries of what it sent. An event is
+    acknowledged once its deliveries are confirmed and every earlier one is acknowledged, so the next event is
+    handled while the broker confirms the last ones, and commits never pass an unconfirmed effect.
 
     Manual acks: Faust acks an event whose processing was cancelled (at shutdown or rebalance), which commits
     past an unfinished record (faust-streaming #606)."""
     manual = stream.noack()
-    async for event in manual.events():
-        if progress.needs_no_handling(event.message):
-            await manual.ack(event)  # safe: commits never pass the next offset to handle (worker.progress)
-            continue
-        with progress.handling(event.message):
-            await handle(event.message)
-            await manual.ack(event)
+    handled: asyncio.Queue = asyncio.Queue(maxsize=MAX_UNCONFIRMED)
+    acknowledging = asyncio.ensure_future(_acknowledge_in_order(manual, handled))
+    acknowledging.add_done_callback(_end_worker_on_failure)
+    try:
+        async for event in manual.events():
+            if progress.needs_no_handling(event.message):
+                # Acknowledged in turn: commits never pass the next offset to handle (worker.progress).
+                await handled.put((event, None))
+                continue
+            progress.began(event.message)
+            try:
+                deliveries = await handle(event.message)
+            except BaseException:
+                progress.abandoned(event.message)
+                raise
+            await handled.put((event, deliveries))
+    finally:
+        acknowledging.cancel()
+
+
+def _end_worker_on_failure(acknowledging: asyncio.Task) -> None:
+    """A delivery that failed past the producer's retries ends the worker, as an agent crash does."""
+    if not acknowledging.cancelled() and acknowledging.exception() is not None:
+        asyncio.ensure_future(exit_worker("acknowledge_in_order", acknowledging.exception()))
+
+
+async def _acknowledge_in_order(manual, handled: asyncio.Queue) -> None:
+    while True:
+        event, deliveries = await handled.get()
+        if deliveries is not None:
+            try:
+                for delivery in deliveries:
+                    await delivery
+            except BaseException:
+                progress.abandoned(event.message)
+                raise
+            progress.handled(event.message)
+        await manual.ack(event)
 
 
 def _sources(tps) -> list[TopicPartition]:

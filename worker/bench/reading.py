@@ -1,39 +1,35 @@
-"""Benchmarks and scores that print their figures (not timed tests).
-
-    python -m worker.bench analyze [--repeat 200] [--runs 5]   # median ms per article over the archive repeated
-    python -m worker.bench adversarial [--size 1000000]         # seconds per MB of adversarial text
-    python -m worker.bench restart [--kills 3]                  # seconds until a SIGKILLed worker's successor reports
-    python -m worker.bench devset [tests/text/devset]          # wave accuracy, detention recall/precision, city F1
-    python -m worker.bench corpus ../shared/devcorpus           # the corpus scorer's figures for analyze on its articles
-"""
+"""How well and how fast the text logic reads: scores on the corpora, ms per article, adversarial input."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from worker.feed import read_archive
+from worker.feed import ArchivedDocument, read_archive
 from worker.text.analyze import analyze
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def bench_analyze(archive: Path, repeat: int, runs: int) -> None:
-    documents = read_archive(archive)
-    analyze(documents[0].text, documents[0].doc_id)  # load the gazetteer and compile patterns once
-    per_article = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        for _ in range(repeat):
-            for document in documents:
-                analyze(document.text, document.doc_id)
-        per_article.append((time.perf_counter() - started) * 1000 / (repeat * len(documents)))
-    print(f"analyze: {len(documents)} articles x {repeat}, {runs} runs: median {statistics.median(per_article):.3f} ms/article "
-          f"(runs: {', '.join(f'{v:.3f}' for v in per_article)})")
+    """Median ms per article over the archive (the seeds by default) and over 2,000 synthetic items, one core."""
+    from worker.synth import synth_archive
+
+    synthetic = [ArchivedDocument(item["doc_id"], item["text"]) for item in synth_archive(2000, seed=7)]
+    for label, documents, times in ((str(archive), read_archive(archive), repeat), ("synthetic items", synthetic, 1)):
+        analyze(documents[0].text, documents[0].doc_id)  # load the gazetteer and compile patterns once
+        per_article = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            for _ in range(times):
+                for document in documents:
+                    analyze(document.text, document.doc_id)
+            per_article.append((time.perf_counter() - started) * 1000 / (times * len(documents)))
+        print(f"analyze, {label}: {len(documents)} articles x {times}, {runs} runs: median "
+              f"{statistics.median(per_article):.3f} ms/article (runs: {', '.join(f'{v:.3f}' for v in per_article)})")
 
 
 #: Inputs that would expose catastrophic backtracking or quadratic work, repeated to any size.
@@ -59,48 +55,6 @@ def bench_adversarial(size: int, runs: int) -> None:
             analyze(text, name)
             seconds.append(time.perf_counter() - started)
         print(f"{name:>12}: {size / 1e6:.1f} MB in median {statistics.median(seconds):.3f} s ({runs} runs)")
-
-
-def bench_restart(kills: int, kind: str) -> None:
-    """Seconds from starting a worker after a SIGKILL until it reports again, on an embedded broker."""
-    import asyncio
-    import dataclasses
-    import signal
-    import tempfile
-
-    from worker.broker import start_embedded_broker
-    from worker.feed import ArchivedDocument, replay
-    from worker.settings import Settings
-    from worker.tally_topic import count_records, wait_until_processed
-    from worker.topics import ensure_topics
-    from worker.worker_process import WorkerProcess
-
-    documents = read_archive(ROOT / "seeds")
-    with start_embedded_broker(kind) as broker, tempfile.TemporaryDirectory() as workdir:
-        settings = dataclasses.replace(Settings.from_env(), kafka=broker.connection, app_id="bench-restart")
-        asyncio.run(ensure_topics(settings))
-        env = {"PROTEST_TALLY_APP_ID": settings.app_id}
-        worker = WorkerProcess(broker.connection, Path(workdir) / "w", Path(workdir) / "w.log", env)
-        worker.start()
-        asyncio.run(replay(broker.connection, settings.topics.raw, documents))
-        asyncio.run(wait_until_processed(broker.connection, settings.topics, settings.app_id, len(documents)))
-        seconds = []
-        for kill in range(kills):
-            worker.stop(signal.SIGKILL)
-            fresh = [ArchivedDocument(f"{d.doc_id}-r{kill}", d.text) for d in documents]
-            before = asyncio.run(count_records(broker.connection, settings.topics.reports))
-            asyncio.run(replay(broker.connection, settings.topics.raw, fresh))
-            started = time.monotonic()
-            worker = WorkerProcess(broker.connection, Path(workdir) / "w", Path(workdir) / "w.log", env)
-            worker.start()
-            while asyncio.run(count_records(broker.connection, settings.topics.reports)) == before:
-                time.sleep(0.1)
-            seconds.append(time.monotonic() - started)
-            asyncio.run(wait_until_processed(broker.connection, settings.topics, settings.app_id,
-                                             before + len(fresh)))
-        worker.stop()
-    print(f"restart after SIGKILL: median {statistics.median(seconds):.1f} s from start to the first report "
-          f"({', '.join(f'{s:.1f}' for s in seconds)}; {kills} kills, {broker.kind})")
 
 
 #: Where the development corpus sits beside a checkout (CI always has it; a user's clone may not).
@@ -203,41 +157,3 @@ def score_devset(folder: Path) -> dict[str, float]:
     for miss in sentence_strict.misses + article_claims.misses + cities.misses:
         print(f"  {miss}")
     return figures
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m worker.bench")
-    commands = parser.add_subparsers(dest="command", required=True)
-    speed = commands.add_parser("analyze", help="median ms per article")
-    speed.add_argument("archive", nargs="?", default=str(ROOT / "seeds"))
-    speed.add_argument("--repeat", type=int, default=200)
-    speed.add_argument("--runs", type=int, default=5)
-    adversarial = commands.add_parser("adversarial", help="seconds for 1 MB of adversarial text")
-    adversarial.add_argument("--size", type=int, default=1_000_000)
-    adversarial.add_argument("--runs", type=int, default=3)
-    restart = commands.add_parser("restart", help="seconds until a restarted worker reports again")
-    restart.add_argument("--kills", type=int, default=3)
-    restart.add_argument("--broker", choices=("kafka", "tansu"), default="kafka")
-    corpus = commands.add_parser("corpus", help="the corpus scorer's figures (e.g. ../shared/devcorpus)")
-    corpus.add_argument("folder", nargs="?", default=str(DEVCORPUS))
-    corpus.add_argument("--scorer", help="score.py to use (default: FOLDER/score.py)")
-    corpus.add_argument("--verbose", action="store_true", help="also print every miss and extra")
-    devset = commands.add_parser("devset", help="scores on the development set")
-    devset.add_argument("folder", nargs="?", default=str(ROOT / "tests" / "text" / "devset"))
-    args = parser.parse_args()
-    if args.command == "analyze":
-        bench_analyze(Path(args.archive), args.repeat, args.runs)
-    elif args.command == "restart":
-        bench_restart(args.kills, args.broker)
-    elif args.command == "adversarial":
-        bench_adversarial(args.size, args.runs)
-    elif args.command == "corpus":
-        output = score_corpus(Path(args.folder), Path(args.scorer) if args.scorer else None)
-        lines = output.splitlines()
-        print("\n".join(lines if args.verbose else [line for line in lines if not line.startswith(("MISS", "EXTRA", "WAVE", "CITY"))]))
-    else:
-        score_devset(Path(args.folder))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,74 @@
+"""The same work as the worker in one plain asyncio loop on aiokafka, without Faust: the yardstick of the pipeline
+benchmark (worker.bench.pipeline). It reads feed.raw and the reports with one consumer, analyses each item and
+sends its Report, folds each report into the tally (the pure rules, a dict for its contributions) and sends each
+changed row and claim to the compacted tally topics; it commits a batch once its sends are delivered.
+
+    python -m worker.bench.bare_loop PREFIX GROUP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import sys
+from datetime import datetime, timezone
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from schemas import Report
+from worker.records import read_article, read_feed_item
+from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection, TopicNames
+from worker.tally import Outcome, Tally, route_report
+
+
+async def run(kafka: KafkaConnection, topics: TopicNames, group: str) -> None:
+    consumer = AIOKafkaConsumer(topics.raw, topics.reports, **kafka.client_options(), group_id=group,
+                                enable_auto_commit=False, auto_offset_reset="earliest", max_partition_fetch_bytes=MAX_MESSAGE_BYTES)
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", linger_ms=5, max_request_size=MAX_MESSAGE_BYTES)
+    tally, versions, applied = Tally({}), {}, itertools.count()
+    await consumer.start()
+    await producer.start()
+    try:
+        while True:
+            batches = await consumer.getmany(timeout_ms=200, max_records=1000)
+            deliveries = []
+            for tp, records in batches.items():
+                for record in records:
+                    if tp.topic == topics.raw:
+                        deliveries.append(await report(producer, topics, record))
+                    else:
+                        deliveries.extend(await fold(producer, topics, tally, versions, next(applied), record))
+            if batches:
+                await asyncio.gather(*deliveries)
+                await consumer.commit()
+    finally:
+        await producer.stop()
+        await consumer.stop()
+
+
+async def report(producer: AIOKafkaProducer, topics: TopicNames, record):
+    item = read_feed_item(record.key, record.value)
+    value = read_article(item).model_dump_json().encode()
+    return await producer.send(topics.reports, key=record.key, value=value, timestamp_ms=record.timestamp,
+                               headers=[("source-offset", str(record.offset).encode())])
+
+
+async def fold(producer: AIOKafkaProducer, topics: TopicNames, tally: Tally, versions: dict, applied: int, record) -> list:
+    position = int(dict(record.headers)["source-offset"])
+    published_at = datetime.fromtimestamp(record.timestamp / 1000, timezone.utc)
+    deliveries = []
+    for piece in route_report(versions, Report.model_validate_json(record.value), position, published_at):
+        change = tally.apply(piece, applied)
+        if change.outcome is Outcome.UNCHANGED:
+            continue
+        for key, claim in change.claims.items():
+            deliveries.append(await producer.send(topics.tally_claims, key=key.encode(),
+                                                  value=claim and claim.model_dump_json().encode()))
+        deliveries.append(await producer.send(topics.tally, key=change.row_key.encode(),
+                                              value=change.row and change.row.model_dump_json().encode()))
+    return deliveries
+
+
+if __name__ == "__main__":
+    asyncio.run(run(KafkaConnection.from_env(os.environ["KAFKA_BOOTSTRAP_SERVERS"]), TopicNames.with_prefix(sys.argv[1]), sys.argv[2]))

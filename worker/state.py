@@ -1,0 +1,67 @@
+"""The worker's stored state as Faust tables, each a compacted changelog topic whose values are our pydantic models:
+the tally's contributions (worker.tally derives the rows from them) and the router's document versions.
+
+Each model has a codec of its own (JSON by pydantic), so a table holds models, validated once when a changelog
+record is read back, not at every access. A table is written by the agent of one source partition and its
+changelog record goes to that partition, so it recovers with the partition.
+"""
+
+from __future__ import annotations
+
+import faust
+from faust.serializers import codecs
+from pydantic import BaseModel
+
+from schemas.tally import Contribution, DocumentVersion
+from worker.tally import Tally
+
+
+class ModelCodec(codecs.Codec):
+    """A pydantic model as its JSON, as on the topic."""
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        super().__init__(model=model)
+        self.model = model
+
+    def _dumps(self, value: BaseModel) -> bytes:
+        return value.model_dump_json().encode()
+
+    def _loads(self, data: bytes) -> BaseModel:
+        return self.model.model_validate_json(data)
+
+
+def model_schema(model: type[BaseModel]) -> faust.Schema:
+    """Keys are plain UTF-8 strings; values the model's JSON (readable by any Kafka client)."""
+    name = f"pydantic-{model.__name__}"
+    codecs.register(name, ModelCodec(model))
+    return faust.Schema(key_type=str, key_serializer="raw", value_serializer=name)
+
+
+class ModelTable(faust.Table):
+    """A table of pydantic models; `recovered` is called after every recovery (each rebalance)."""
+
+    def recovered(self) -> None:
+        """Replaced by the owner of the table."""
+
+    async def on_recovery_completed(self, active_tps, standby_tps) -> None:
+        await super().on_recovery_completed(active_tps, standby_tps)
+        self.recovered()
+
+
+def model_table(app: faust.App, name: str, model: type[BaseModel], changelog: str, partitions: int) -> ModelTable:
+    schema = model_schema(model)
+    topic = app.topic(changelog, schema=schema, partitions=partitions, compacting=True)
+    table = app.tables.add(ModelTable(app, name=name, beacon=app.tables.beacon, schema=schema, key_type=str,
+                                      partitions=partitions, changelog_topic=topic))
+    # A Table takes its codecs from its key and value types (JSON unless a Faust Record says otherwise): ours
+    # are the schema's, for the changelog records it writes and for those it reads back at recovery.
+    table.key_serializer, table.value_serializer = schema.key_serializer, schema.value_serializer
+    return table
+
+
+def worker_state(app: faust.App, topics, partitions: int) -> tuple[Tally, ModelTable]:
+    """The tally (its contributions stored, its rows derived again after each recovery) and the document versions."""
+    contributions = model_table(app, "tally-contributions", Contribution, topics.contributions, partitions)
+    tally = Tally(contributions)
+    contributions.recovered = lambda: setattr(tally, "stale", True)
+    return tally, model_table(app, "document-versions", DocumentVersion, topics.versions, partitions)
