@@ -37,31 +37,24 @@ def model_schema(model: type[BaseModel]) -> faust.Schema:
     return faust.Schema(key_type=str, key_serializer="raw", value_serializer=name)
 
 
-class ModelTable(faust.Table):
-    """A table of pydantic models; `recovered` is called after every recovery (each rebalance)."""
-
-    def recovered(self) -> None:
-        """Replaced by the owner of the table."""
-
-    async def on_recovery_completed(self, active_tps, standby_tps) -> None:
-        await super().on_recovery_completed(active_tps, standby_tps)
-        self.recovered()
-
-
-def model_table(app: faust.App, name: str, model: type[BaseModel], changelog: str, partitions: int) -> ModelTable:
+def model_table(app: faust.App, name: str, model: type[BaseModel], changelog: str, partitions: int) -> faust.Table:
     schema = model_schema(model)
     topic = app.topic(changelog, schema=schema, partitions=partitions, compacting=True)
-    table = app.tables.add(ModelTable(app, name=name, beacon=app.tables.beacon, schema=schema, key_type=str,
-                                      partitions=partitions, changelog_topic=topic))
+    table = app.Table(name, schema=schema, key_type=str, partitions=partitions, changelog_topic=topic)
     # A Table takes its codecs from its key and value types (JSON unless a Faust Record says otherwise): ours
     # are the schema's, for the changelog records it writes and for those it reads back at recovery.
     table.key_serializer, table.value_serializer = schema.key_serializer, schema.value_serializer
     return table
 
 
-def worker_state(app: faust.App, topics, partitions: int) -> tuple[Tally, ModelTable]:
+def worker_state(app: faust.App, topics, partitions: int) -> tuple[Tally, faust.Table]:
     """The tally (its contributions stored, its rows derived again after each recovery) and the document versions."""
     contributions = model_table(app, "tally-contributions", Contribution, topics.contributions, partitions)
     tally = Tally(contributions)
-    contributions.recovered = lambda: setattr(tally, "stale", True)
+
+    @contributions.on_recover
+    async def derive_rows_again() -> None:
+        # The worker's partitions may have changed: the rows are derived again at the next use.
+        tally.stale = True
+
     return tally, model_table(app, "document-versions", DocumentVersion, topics.versions, partitions)
