@@ -20,7 +20,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import KafkaError
 
 from schemas import TallyRow
 from worker.broker import start_embedded_broker
@@ -96,7 +97,11 @@ async def wait_group_stable(kafka: KafkaConnection, group: str, members: int, ti
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
-            described = await admin.describe_consumer_groups([group])
+            try:
+                described = await admin.describe_consumer_groups([group])
+            except KafkaError:  # no coordinator for the group yet
+                await asyncio.sleep(0.5)
+                continue
             state, _, _, group_members = described[0].groups[0][2:6]
             if state == "Stable" and len(group_members) == members:
                 return
@@ -115,7 +120,7 @@ def run_workers(kafka: KafkaConnection, documents: list[ArchivedDocument], worke
     settings = run_settings(kafka, run_id)
     asyncio.run(ensure_topics(settings))
     env = {"PROTEST_TALLY_TOPIC_PREFIX": f"{run_id}.", "PROTEST_TALLY_APP_ID": run_id}
-    processes = [WorkerProcess(kafka, workdir / f"{run_id}-{n}", workdir / f"{run_id}-{n}.log", env, loglevel="warning")
+    processes = [WorkerProcess(kafka, workdir / f"{run_id}-{n}", workdir / f"{run_id}-{n}.log", env, loglevel="warn")
                  for n in range(workers)]
     for process in processes:
         process.start()
@@ -234,7 +239,7 @@ def bench_latency(rate: float, seconds: float) -> None:
 async def _measure_latency(kafka, settings, documents, rate, workdir) -> list[float]:
     await ensure_topics(settings)
     env = {"PROTEST_TALLY_TOPIC_PREFIX": "latency.", "PROTEST_TALLY_APP_ID": "latency"}
-    worker = WorkerProcess(kafka, workdir / "latency", workdir / "latency.log", env, loglevel="warning")
+    worker = WorkerProcess(kafka, workdir / "latency", workdir / "latency.log", env, loglevel="warn")
     worker.start()
     consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     latencies: list[float] = []
