@@ -3,7 +3,7 @@ same way by the maintainers). Skipped on a clone without ../shared: the seeds an
 
 import pytest
 
-from worker.bench import DEVCORPUS, parse_summary, score_corpus
+from worker.bench.reading import DEVCORPUS, parse_summary, score_corpus
 
 pytestmark = pytest.mark.skipif(not (DEVCORPUS / "gold.jsonl").exists(),
                                 reason=f"no development corpus at {DEVCORPUS} (a user's clone without ../shared)")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from worker.bench import score_devset
+from worker.bench.reading import score_devset
 from worker.text.analyze import analyze
 
 DEVSET = Path(__file__).resolve().parent / "devset"

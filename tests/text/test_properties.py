@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemas import Report
-from worker.bench import ADVERSARIAL_INPUTS
+from worker.bench.reading import ADVERSARIAL_INPUTS
 from worker.text.analyze import analyze
 
 NEWSY = st.sampled_from(
