@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from aiokafka.errors import KafkaError
 
-from tests.conftest import Pipeline
+from tests.broker.secure_replay import assert_seed_replay_works_and_logs_no_secret
 from worker.broker import EmbeddedKafka
 from worker.settings import KafkaConnection
 from worker.tally_topic import count_records
@@ -45,16 +45,7 @@ def sasl_kafka(tmp_path_factory):
 
 
 def test_the_pipeline_runs_on_a_sasl_broker_and_logs_no_secret(sasl_kafka, seed_documents, tmp_path):
-    pipeline = Pipeline.create(sasl_kafka.connection, tmp_path)
-    try:
-        pipeline.start_worker()
-        pipeline.replay(seed_documents)
-        pipeline.wait(len(seed_documents))
-        assert asyncio.run(count_records(sasl_kafka.connection, pipeline.settings.topics.reports)) == len(seed_documents)
-        assert pipeline.tally()
-    finally:
-        pipeline.stop()
-    assert all(PASSWORD not in worker.log_path.read_text() for worker in pipeline.workers)
+    assert_seed_replay_works_and_logs_no_secret(sasl_kafka.connection, seed_documents, tmp_path, PASSWORD)
 
 
 def test_a_client_without_credentials_is_refused(sasl_kafka):

@@ -11,7 +11,7 @@ import pytest
 from aiokafka.errors import KafkaError
 
 from tests.broker.certificates import BrokerCertificates, make_broker_certificates
-from tests.conftest import Pipeline
+from tests.broker.secure_replay import assert_seed_replay_works_and_logs_no_secret
 from worker.broker import EmbeddedKafka
 from worker.settings import KafkaConnection
 from worker.tally_topic import count_records
@@ -79,16 +79,7 @@ def tls_kafka(request, tmp_path_factory):
 
 
 def test_the_pipeline_runs_over_tls(tls_kafka, seed_documents, tmp_path):
-    pipeline = Pipeline.create(tls_kafka.connection, tmp_path)
-    try:
-        pipeline.start_worker()
-        pipeline.replay(seed_documents)
-        pipeline.wait(len(seed_documents))
-        assert asyncio.run(count_records(tls_kafka.connection, pipeline.settings.topics.reports)) == len(seed_documents)
-        assert pipeline.tally()
-    finally:
-        pipeline.stop()
-    assert all(PASSWORD not in worker.log_path.read_text() for worker in pipeline.workers)
+    assert_seed_replay_works_and_logs_no_secret(tls_kafka.connection, seed_documents, tmp_path, PASSWORD)
 
 
 def test_a_client_that_does_not_trust_the_broker_ca_is_refused(tls_kafka, tmp_path):

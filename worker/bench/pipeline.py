@@ -48,19 +48,20 @@ def print_conditions(broker, documents: list[ArchivedDocument], partitions: int)
           f"feed items of {statistics.mean(sizes):.0f} bytes on average (synthetic, `python -m worker synth`)", flush=True)
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident set (VmHWM), in MB."""
+def _status_mb(pid: int, field: str) -> float:
+    """A memory field of /proc/PID/status (VmRSS: resident now, VmHWM: its peak), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def peak_rss_mb(pid: int) -> float:
+    return _status_mb(pid, "VmHWM")
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return _status_mb(pid, "VmRSS")
 
 
 @dataclasses.dataclass
@@ -298,18 +299,6 @@ async def _consume_all(kafka: KafkaConnection, topic: str, items: int) -> float:
         await consumer.stop()
 def bench_restart(kills: int, kind: str) -> None:
     """Seconds from starting a worker after a SIGKILL until it reports again, on an embedded broker."""
-    import asyncio
-    import dataclasses
-    import signal
-    import tempfile
-
-    from worker.broker import start_embedded_broker
-    from worker.feed import ArchivedDocument, replay
-    from worker.settings import Settings
-    from worker.tally_topic import count_records, wait_until_processed
-    from worker.topics import ensure_topics
-    from worker.worker_process import WorkerProcess
-
     documents = read_archive(ROOT / "seeds")
     with start_embedded_broker(kind) as broker, tempfile.TemporaryDirectory() as workdir:
         settings = dataclasses.replace(Settings.from_env(), kafka=broker.connection, app_id="bench-restart")
