@@ -54,6 +54,7 @@ def test_second_replay_changes_no_row(pipeline, seed_documents):
     assert all(row.version == first[key].version for key, row in second.items())
 
 
+@needs_seeds_gold
 def test_sigterm_halfway_then_restart_gives_the_uninterrupted_table(pipeline, seed_documents):
     documents = seed_documents * 8  # 40 items, the same five doc ids again and again
     worker = pipeline.start_worker()
