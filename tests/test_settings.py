@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import faust
 import pytest
 
-from worker.settings import KafkaConnection
+from worker import settings as settings_module
+from worker.settings import KafkaConnection, Settings
 
 SASL_ENV = {"KAFKA_SECURITY_PROTOCOL": "sasl_plaintext", "KAFKA_SASL_MECHANISM": "scram-sha-512",
             "KAFKA_SASL_USERNAME": "tally", "KAFKA_SASL_PASSWORD": "s3cret"}
@@ -63,3 +66,16 @@ def test_every_variable_the_settings_read_is_documented_in_the_readme():
 
     readme = (ROOT / "README.md").read_text()
     assert not {name for name in settings_env_names() if f"`{name}`" not in readme}
+
+
+def test_a_worker_finds_the_embedded_broker_and_what_it_needs(monkeypatch, tmp_path):
+    address_file = tmp_path / "broker.json"
+    address_file.write_text(json.dumps({"bootstrap_servers": "127.0.0.1:4242", "kind": "tansu",
+                                        "worker_env": {"PROTEST_TALLY_PRODUCER_BATCH_BYTES": "1"}}))
+    monkeypatch.setattr(settings_module, "BROKER_ADDRESS_FILE", address_file)
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    monkeypatch.delenv("PROTEST_TALLY_PRODUCER_BATCH_BYTES", raising=False)
+    found = Settings.from_env()
+    assert (found.kafka.bootstrap_servers, found.producer_batch_bytes) == ("127.0.0.1:4242", 1)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "elsewhere:9092")
+    assert Settings.from_env().producer_batch_bytes == settings_module.DEFAULT_PRODUCER_BATCH_BYTES

@@ -64,6 +64,7 @@ app = ProtestTallyApp(
     consumer_auto_offset_reset="earliest",
     producer_acks=-1,
     producer_max_request_size=MAX_MESSAGE_BYTES,
+    producer_max_batch_size=settings.producer_batch_bytes,
     table_standby_replicas=0,
     Worker=ProtestTallyWorker,
 )

@@ -33,7 +33,8 @@ async def broker(self, kind: str, data_dir: str | None) -> None:
     """Run the embedded broker in the foreground and print its bootstrap address."""
     embedded = start_embedded_broker(kind, Path(data_dir) if data_dir else None)
     BROKER_ADDRESS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    BROKER_ADDRESS_FILE.write_text(json.dumps({"bootstrap_servers": embedded.bootstrap_servers, "kind": embedded.kind}))
+    BROKER_ADDRESS_FILE.write_text(json.dumps({"bootstrap_servers": embedded.bootstrap_servers, "kind": embedded.kind,
+                                               "worker_env": embedded.worker_env}))
     print(f"{embedded.kind} broker ready: KAFKA_BOOTSTRAP_SERVERS={embedded.bootstrap_servers}", flush=True)
     try:
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
@@ -110,7 +111,7 @@ async def demo(self, path: str, kind: str) -> None:
         demo_settings = dataclasses.replace(settings, kafka=kafka)
         await ensure_topics(demo_settings)
         worker_log = Path(workdir) / "worker.log"
-        with WorkerProcess(kafka, Path(workdir), worker_log) as process:
+        with WorkerProcess(kafka, Path(workdir), worker_log, extra_env=embedded.worker_env) as process:
             summary = await replay_archive(kafka, settings.topics.raw, documents, progress=sys.stderr.isatty())
             print(summary.line(), flush=True)
             try:

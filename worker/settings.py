@@ -13,6 +13,9 @@ from pathlib import Path
 #: Largest record the pipeline accepts (a 5 MB page, base64 in a dead letter): producers and topics agree on it.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
+#: aiokafka's default batch per partition; 1 puts each record in a batch of its own (needed on tansu, see its limits).
+DEFAULT_PRODUCER_BATCH_BYTES = 16384
+
 CACHE_DIR = Path(os.environ.get("PROTEST_TALLY_CACHE", Path.home() / ".cache" / "protest-tally"))
 #: Written by `python -m worker broker` so that other commands on this machine find the embedded broker.
 BROKER_ADDRESS_FILE = CACHE_DIR / "broker.json"
@@ -134,12 +137,18 @@ class Settings:
     commit_interval: float
     progress_check_interval: float
     health_stall_seconds: float
+    producer_batch_bytes: int
 
     @classmethod
     def from_env(cls) -> Settings:
-        env = os.environ
+        env: dict[str, str] = dict(os.environ)
+        if not env.get("KAFKA_BOOTSTRAP_SERVERS"):
+            # The embedded broker of `python -m worker broker`, with what a worker on it needs (tansu: small batches).
+            embedded = embedded_broker()
+            env = {**embedded.get("worker_env", {}), **env,
+                   "KAFKA_BOOTSTRAP_SERVERS": embedded.get("bootstrap_servers", "127.0.0.1:9092")}
         return cls(
-            kafka=KafkaConnection.from_env(env.get("KAFKA_BOOTSTRAP_SERVERS") or embedded_broker_address() or "127.0.0.1:9092"),
+            kafka=KafkaConnection.from_env(env["KAFKA_BOOTSTRAP_SERVERS"]),
             topics=TopicNames.with_prefix(env.get("PROTEST_TALLY_TOPIC_PREFIX", "")),
             app_id=env.get("PROTEST_TALLY_APP_ID", "protest-tally"),
             partitions=int(env.get("PROTEST_TALLY_PARTITIONS", "4")),
@@ -150,6 +159,7 @@ class Settings:
             commit_interval=float(env.get("PROTEST_TALLY_COMMIT_INTERVAL", "1.0")),
             progress_check_interval=float(env.get("PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0")),
             health_stall_seconds=float(env.get("PROTEST_TALLY_HEALTH_STALL_SECONDS", "30")),
+            producer_batch_bytes=int(env.get("PROTEST_TALLY_PRODUCER_BATCH_BYTES", str(DEFAULT_PRODUCER_BATCH_BYTES))),
         )
 
 
@@ -159,9 +169,9 @@ def worker_settings() -> Settings:
     return Settings.from_env()
 
 
-def embedded_broker_address() -> str | None:
-    """The bootstrap address of a `python -m worker broker` running on this machine, if any."""
+def embedded_broker() -> dict:
+    """What `python -m worker broker` running on this machine wrote of itself (empty if none runs)."""
     try:
-        return json.loads(BROKER_ADDRESS_FILE.read_text())["bootstrap_servers"]
-    except (OSError, ValueError, KeyError):
-        return None
+        return json.loads(BROKER_ADDRESS_FILE.read_text())
+    except (OSError, ValueError):
+        return {}

