@@ -1,7 +1,8 @@
 """Regenerate worker/broker/kafka-jars.lock.json with Maven (run by a maintainer, not at run time).
 
 Maven resolves the runtime classpath of org.apache.kafka:kafka_2.13:<version>; this script records
-every jar's coordinates and sha256 so that the downloader can fetch and verify them without Maven.
+every jar's coordinates and sha256 so that the downloader can fetch and verify them without Maven. It also sets
+docker-compose.yml's Kafka image to the same release, so that the version is chosen in one place: here.
 
     python scripts/lock_kafka_jars.py 4.4.0
 """
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-LOCK_PATH = Path(__file__).resolve().parent.parent / "worker" / "broker" / "kafka-jars.lock.json"
+ROOT = Path(__file__).resolve().parent.parent
+LOCK_PATH = ROOT / "worker" / "broker" / "kafka-jars.lock.json"
+COMPOSE_PATH = ROOT / "docker-compose.yml"
 # Kafka's own distribution ships this binding so that its slf4j logging reaches log4j2 (and our log file).
 EXTRA_ARTIFACTS = ["org.apache.logging.log4j:log4j-slf4j-impl:{log4j}"]
 
@@ -60,7 +64,9 @@ def main(version: str) -> None:
         }
     lock = {"kafka_version": version, "scala": "2.13", "jars": sorted(entries.values(), key=lambda e: (e["group"], e["artifact"]))}
     LOCK_PATH.write_text(json.dumps(lock, indent=2) + "\n")
-    print(f"{LOCK_PATH}: {len(entries)} jars for Kafka {version}")
+    compose = COMPOSE_PATH.read_text()
+    COMPOSE_PATH.write_text(re.sub(r"image: apache/kafka:\S+", f"image: apache/kafka:{version}", compose))
+    print(f"{LOCK_PATH}: {len(entries)} jars for Kafka {version}; {COMPOSE_PATH.name} runs apache/kafka:{version}")
 
 
 if __name__ == "__main__":
