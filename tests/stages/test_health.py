@@ -9,7 +9,7 @@ import urllib.request
 
 from worker.feed import ArchivedDocument
 
-# 5 MB of numbers: a few seconds of reading for one item, and a small report.
+# 5 MB of numbers: about a second of reading for one item, and a small report; the slow-reading worker adds seconds.
 SLOW_TEXT = "1, " * (5_000_000 // 3)
 
 
@@ -24,8 +24,9 @@ def status(port: str) -> tuple[int, dict]:
 
 
 def test_health_goes_unhealthy_while_stuck_and_healthy_again(pipeline, seed_documents):
-    pipeline.env_overrides = {"PROTEST_TALLY_PROGRESS_CHECK_SECONDS": "0.5", "PROTEST_TALLY_HEALTH_STALL_SECONDS": "1"}
-    worker = pipeline.start_worker()
+    pipeline.env_overrides = {"PROTEST_TALLY_PROGRESS_CHECK_SECONDS": "0.5", "PROTEST_TALLY_HEALTH_STALL_SECONDS": "1",
+                              "SLOW_READING_SECONDS": "4"}
+    worker = pipeline.start_worker(module="tests.stages.slow_reading_worker")
     port = worker.env["PROTEST_TALLY_WEB_PORT"]
     deadline = time.monotonic() + 60
     while status(port)[0] != 200:

@@ -17,7 +17,7 @@ from worker.settings import KafkaConnection
 from worker.synth import synth_archive
 from worker.tally_topic import committed_offsets
 
-# 12 MB of numbers: about ten seconds of reading for one item.
+# 12 MB of numbers: a few seconds of reading, and ten more in the slow-reading worker.
 SLOW = ArchivedDocument("slow-item", "1, " * (12_000_000 // 3))
 
 
@@ -39,7 +39,7 @@ def test_sigkill_during_a_slow_item_loses_nothing(pipeline):
     fast = [ArchivedDocument(i["doc_id"], i["text"]) for i in synth_archive(400, seed=41)]
     documents = fast[:100] + [SLOW] + fast[100:]
     topics = pipeline.settings.topics
-    worker = pipeline.start_worker()
+    worker = pipeline.start_worker(module="tests.stages.slow_reading_worker")
     replay = threading.Thread(target=pipeline.replay, args=(documents,), kwargs={"rate": 40})
     replay.start()
     slow_tp, slow_offset = asyncio.run(find_record(pipeline.kafka, topics.raw, SLOW.doc_id.encode()))
