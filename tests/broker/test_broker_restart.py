@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.conftest import Pipeline
-from tests.oracle import assert_one_outcome_per_item, differences, oracle, reports_so_far, tally_of
+from worker.bench.oracle import assert_one_outcome_per_item, differences, oracle, reports_so_far, tally_of
 from worker.broker import EmbeddedKafka
 from worker.feed import ArchivedDocument
 from worker.synth import synth_archive

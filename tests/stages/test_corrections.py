@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.oracle import read_topic
+from worker.bench.oracle import read_topic
 from worker.feed import ArchivedDocument
 
 LEDE = "Anti-war protesters rallied against the invasion of Ukraine on Sunday. "

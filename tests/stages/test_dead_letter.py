@@ -9,7 +9,7 @@ import json
 from aiokafka import AIOKafkaProducer
 
 from schemas import DeadLetter
-from tests.oracle import assert_one_outcome_per_item, read_topic
+from worker.bench.oracle import assert_one_outcome_per_item, read_topic
 from worker.settings import KafkaConnection
 from worker.stages.supervision import EXIT_AGENT_CRASHED
 from worker.tally_topic import count_records

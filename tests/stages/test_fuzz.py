@@ -13,7 +13,7 @@ from collections.abc import Callable
 from aiokafka import AIOKafkaProducer
 
 from schemas import DeadLetter
-from tests.oracle import assert_one_outcome_per_item, read_topic
+from worker.bench.oracle import assert_one_outcome_per_item, read_topic
 from tests.stages.test_health import status
 from worker.settings import KafkaConnection
 from worker.tally_topic import count_records

@@ -10,7 +10,7 @@ import time
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from tests.oracle import assert_one_outcome_per_item, differences, oracle, tally_of
+from worker.bench.oracle import assert_one_outcome_per_item, differences, oracle, tally_of
 from tests.stages.test_health import status
 from worker.feed import ArchivedDocument
 from worker.settings import KafkaConnection

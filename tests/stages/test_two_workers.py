@@ -7,7 +7,7 @@ import signal
 import threading
 import time
 
-from tests.oracle import assert_one_outcome_per_item, differences, oracle, reports_so_far, tally_of
+from worker.bench.oracle import assert_one_outcome_per_item, differences, oracle, reports_so_far, tally_of
 from worker.feed import ArchivedDocument
 from worker.synth import synth_archive
 

@@ -1,5 +1,6 @@
-"""What a fault test compares against: the tally recomputed from the input with the pure functions, and the
-doc ids found on protest.reports."""
+"""What the fault tests and the soak compare against: the tally recomputed from the input with the pure functions,
+and the outcome of every feed.raw position. A `pipeline` here is anything with `kafka`, `settings` and `tally()`
+(tests.conftest.Pipeline, worker.bench.soak.SoakPipeline)."""
 
 from __future__ import annotations
 
