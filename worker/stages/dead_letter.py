@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from schemas import DeadLetter
 from worker.app import dead_letter_topic
 from worker.logs import log
+from worker.metrics import metrics
 from worker.records import MAX_FEED_RECORD_BYTES
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -42,6 +43,7 @@ async def dead_letter(message, error: BaseException, doc_id: str | None = None) 
                 doc_id=doc_id, error_class=record.error_class, error=record.error_message[:300])
     delivery = await dead_letter_topic.send(key=message.key, value=record.model_dump_json().encode())
     await delivery
+    metrics.dead_letters.labels(record.error_class).inc()
 
 
 async def read_or_dead_letter(model: type[ModelT], message) -> ModelT | None:

@@ -6,6 +6,7 @@ import asyncio
 
 from worker.app import app, raw_topic, reports_topic
 from worker.logs import log
+from worker.metrics import metrics
 from worker.records import read_article, read_feed_item
 from worker.stages.dead_letter import dead_letter
 from worker.stages.watchdog import process_each
@@ -29,6 +30,7 @@ async def ingest_message(message) -> list:
         item = read_feed_item(message.key, message.value)
     except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: no record stops the agent
         await dead_letter(message, error)
+        metrics.items.inc()
         return []
     try:
         if len(item.text) > READ_IN_THREAD_CHARS:
@@ -38,9 +40,12 @@ async def ingest_message(message) -> list:
         value = report.model_dump_json().encode()
     except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
         await dead_letter(message, error, doc_id=item.doc_id)
+        metrics.items.inc()
         return []
     delivery = await reports_topic.send(key=item.doc_id.encode(), value=value, timestamp=item.published_at.timestamp(),
                                         headers=source_headers(message))
+    metrics.items.inc()
+    metrics.reported(report)
     log.debug("reported", doc_id=item.doc_id, partition=message.partition, offset=message.offset, wave=report.wave,
               detentions=len(report.detentions), cities=len(report.cities))
     return [delivery]
@@ -48,4 +53,4 @@ async def ingest_message(message) -> list:
 
 @app.agent(raw_topic)
 async def ingest(stream):
-    await process_each(stream, ingest_message)
+    await process_each(stream, ingest_message, stage="ingest")

@@ -68,9 +68,9 @@ async def publish(change: Change) -> list:
 # tables' changelog writes are flushed by Faust before every offset commit.
 @app.agent(reports_topic)
 async def route(stream):
-    await process_each(stream, route_message)
+    await process_each(stream, route_message, stage="route")
 
 
 @app.agent(evidence_topic, concurrency=1)
 async def tally(stream):
-    await process_each(stream, tally_message)
+    await process_each(stream, tally_message, stage="tally")

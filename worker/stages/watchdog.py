@@ -19,9 +19,11 @@ from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
+from faust.exceptions import ConsumerNotStarted
 
 from worker.app import app, settings
 from worker.logs import log
+from worker.metrics import metrics
 from worker.progress import SOURCE_TOPICS, progress
 from worker.stages.supervision import exit_worker
 from worker.tally_topic import committed_offsets
@@ -38,14 +40,17 @@ RECOVERY_STALL_SECONDS = 30.0
 MAX_UNCONFIRMED = 2000
 
 
-async def process_each(stream, handle: Callable[[Any], Awaitable[list]]) -> None:
+async def process_each(stream, handle: Callable[[Any], Awaitable[list]], stage: str) -> None:
     """Run `handle` on each record of an agent's stream; it returns the deliveries of what it sent. An event is
     acknowledged once its deliveries are confirmed and every earlier one is acknowledged, so the next event is
     handled while the broker confirms the last ones, and commits never pass an unconfirmed effect.
 
     Manual acks: Faust acks an event whose processing was cancelled (at shutdown or rebalance), which commits
-    past an unfinished record (faust-streaming #606)."""
+    past an unfinished record (faust-streaming #606).
+
+    `stage` names the agent in the processing-time histogram (worker.metrics)."""
     manual = stream.noack()
+    processing_seconds = metrics.processing_seconds.labels(stage)
     handled: asyncio.Queue = asyncio.Queue(maxsize=MAX_UNCONFIRMED)
     acknowledging = asyncio.ensure_future(_acknowledge_in_order(manual, handled))
     acknowledging.add_done_callback(_end_worker_on_failure)
@@ -56,11 +61,13 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[list]]) -> None
                 await handled.put((event, None))
                 continue
             progress.began(event.message)
+            started = time.perf_counter()
             try:
                 deliveries = await handle(event.message)
             except BaseException:
                 progress.abandoned(event.message)
                 raise
+            processing_seconds.observe(time.perf_counter() - started)
             await handled.put((event, deliveries))
     finally:
         acknowledging.cancel()
@@ -217,6 +224,22 @@ def health() -> tuple[bool, dict]:
         "last_handled_seconds_ago": None if progress.last_handled_at is None else round(now - progress.last_handled_at, 1),
         "in_flight": progress.in_flight,
     }
+
+
+def unhandled_records() -> dict[TopicPartition, int]:
+    """Per assigned source partition, the records our agents have not handled in order yet: the consumer's
+    highwater (from its last fetch: no broker round trip) minus the next offset to handle, which is what the worker
+    commits next. Fresher than the committed lag /health shows, which is read every STALL_CHECK_SECONDS."""
+    try:
+        assigned = _assigned_sources()
+    except ConsumerNotStarted:
+        return {}
+    unhandled = {}
+    for tp in assigned:
+        handled, highwater = progress.next_offset.get(tp), app.consumer.highwater(tp)
+        if handled is not None and highwater is not None:
+            unhandled[tp] = max(0, highwater - handled)
+    return unhandled
 
 
 @app.page("/health")
