@@ -4,7 +4,8 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["analyze"]:
+    # `analyze --help` is Faust's, like every other command's help (with its example).
+    if sys.argv[1:2] == ["analyze"] and "--help" not in sys.argv[2:]:
         from worker.analyze_command import main as analyze_main
 
         analyze_main(sys.argv[2:])

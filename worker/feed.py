@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +11,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TimeRemainingColumn
+from rich.text import Text
 
 from schemas import FeedItem
 from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection
@@ -72,28 +74,36 @@ async def replay(kafka: KafkaConnection, topic: str, documents: list[ArchivedDoc
     started = time.monotonic()
     sent_bytes = count = 0
     try:
-        deliveries = []
-        for item in feed_items(documents, loops, limit):
-            if rate:
-                delay = started + count / rate - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            value = item.model_dump_json().encode()
-            deliveries.append(await producer.send(topic, key=item.doc_id.encode(), value=value,
-                                                  timestamp_ms=int(item.published_at.timestamp() * 1000)))
-            sent_bytes += len(value)
-            count += 1
-            if progress:
-                _draw_progress(count, total)
-        await asyncio.gather(*deliveries)
+        with replay_progress(shown=progress) as bar:
+            task = bar.add_task("replay", total=total)
+            deliveries = []
+            for item in feed_items(documents, loops, limit):
+                if rate:
+                    delay = started + count / rate - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                value = item.model_dump_json().encode()
+                deliveries.append(await producer.send(topic, key=item.doc_id.encode(), value=value,
+                                                      timestamp_ms=int(item.published_at.timestamp() * 1000)))
+                sent_bytes += len(value)
+                count += 1
+                bar.advance(task)
+            await asyncio.gather(*deliveries)
     finally:
         await producer.stop()
-    if progress:
-        sys.stderr.write("\n")
     return ReplaySummary(count, sent_bytes, time.monotonic() - started)
 
 
-def _draw_progress(done: int, total: int, width: int = 30) -> None:
-    filled = int(width * done / total) if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    sys.stderr.flush()
+class ItemRateColumn(ProgressColumn):
+    """Items per second (rich's own speed column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} items/s" if speed is not None else "? items/s", style="progress.data.speed")
+
+
+def replay_progress(*, shown: bool) -> Progress:
+    """The replay's progress bar on stderr: items sent of all, their rate and the time left; drawn only when shown
+    (on a terminal: piped, stderr gets nothing)."""
+    return Progress(BarColumn(), MofNCompleteColumn(), ItemRateColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), disable=not shown)

@@ -1,13 +1,20 @@
-"""The people-facing commands as a user runs them: the demo (Apache Kafka and the tansu fallback) and analyze."""
+"""The people-facing commands as a user runs them: the demo (Apache Kafka and the tansu fallback, and kept running
+with its dashboard), tally over the demo's broker, and analyze."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
+import urllib.request
+
+import pytest
 
 from tests.conftest import ROOT, SEEDS
+from worker.broker.embedded import free_port
 
 
 def run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
@@ -19,6 +26,7 @@ def test_demo_exits_0_and_prints_the_table():
     assert result.returncode == 0, result.stderr[-3000:]
     assert "wave               place" in result.stdout
     assert "mobilisation-2022  Yekaterinburg" in result.stdout
+    assert "\x1b" not in result.stdout, "piped: no colour codes"
     assert "on kafka" in result.stdout
 
 
@@ -28,6 +36,54 @@ def test_demo_on_the_tansu_fallback():
     assert "tansu_limits" in result.stderr, "the fallback must print its limits"
     assert "navalny-2021       Chelyabinsk" in result.stdout
     assert "on tansu" in result.stdout
+
+
+def read_until_the_dashboard_line(demo: subprocess.Popen) -> list[str]:
+    """The demo's stdout up to its dashboard line (the demo prints it once the table is out)."""
+    lines = []
+    while not lines or not lines[-1].startswith("dashboard: "):
+        line = demo.stdout.readline()
+        assert line, f"the demo ended before printing the dashboard URL: {lines}"
+        lines.append(line.rstrip("\n"))
+    return lines
+
+
+def tally(bootstrap_servers: str, *options: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "worker", "tally", *options], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.timeout(300)
+def test_demo_keep_serves_the_dashboard_and_tally_until_ctrl_c(tmp_path):
+    port = free_port()
+    stderr = (tmp_path / "demo.err").open("w")
+    demo = subprocess.Popen([sys.executable, "-m", "worker", "demo", "--keep"], cwd=ROOT, text=True, stdout=subprocess.PIPE,
+                            stderr=stderr, env={**os.environ, "PROTEST_TALLY_WEB_PORT": str(port)}, start_new_session=True)
+    try:
+        lines = read_until_the_dashboard_line(demo)
+        assert lines[-1].startswith(f"dashboard: http://127.0.0.1:{port}/ ")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as health:
+            assert health.status == 200
+
+        bootstrap_servers = lines[-2].rsplit("(", 1)[1].rstrip(")")  # "demo done in 9.1 s on kafka (127.0.0.1:PORT)"
+        table = tally(bootstrap_servers, "--wave", "mobilisation-2022", "--sort", "detained").splitlines()
+        assert "\x1b" not in "".join(table)
+        assert table[0].split()[:2] == ["wave", "place"]
+        assert {line.split()[0] for line in table[1:]} == {"mobilisation-2022"}, "only the wave asked for"
+        assert any(line.split()[1] == "Yekaterinburg" for line in table[1:])
+        rows = [json.loads(line) for line in tally(bootstrap_servers, "--place", "yekaterinburg", "--json").splitlines()]
+        assert rows and {row["place"] for row in rows} == {"Yekaterinburg"}
+
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(60) == 0, (tmp_path / "demo.err").read_text()[-3000:]
+        with pytest.raises(ProcessLookupError):
+            os.killpg(demo.pid, 0)  # nothing of its session is left: its worker and its broker stopped too
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)  # its session: the demo, its worker and its broker
+        stderr.close()
 
 
 def test_analyze_prints_one_report_per_document_quickly():
