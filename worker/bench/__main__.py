@@ -10,6 +10,7 @@
     python -m worker.bench memory --items 100000                    # the worker's RSS over time and its peak
     python -m worker.bench broker --items 20000                     # raw aiokafka produce and consume: the ceiling
     python -m worker.bench restart [--kills 3]                      # seconds until a SIGKILLed worker's successor reports
+    python -m worker.bench soak [--items 100000 --rate 400 --kills 10]  # SIGKILLs and a broker restart; tally = oracle
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from worker.bench import pipeline, reading
+from worker.bench import pipeline, reading, soak
 
 
 def main() -> None:
@@ -56,6 +57,11 @@ def main() -> None:
     restart = commands.add_parser("restart", help="seconds until a restarted worker reports again")
     restart.add_argument("--kills", type=int, default=3)
     restart.add_argument("--broker", choices=("kafka", "tansu"), default="kafka")
+    soak_run = commands.add_parser("soak", help="a long replay under SIGKILLs and a broker restart; tally vs the oracle")
+    soak_run.add_argument("--items", type=int, default=100_000)
+    soak_run.add_argument("--rate", type=float, default=400.0, help="items per second")
+    soak_run.add_argument("--kills", type=int, default=10)
+    soak_run.add_argument("--seed", type=int, default=5, help="draws the archive and the moments of kills and restart")
     args = parser.parse_args()
     if args.command == "analyze":
         reading.bench_analyze(Path(args.archive), args.repeat, args.runs)
@@ -77,6 +83,8 @@ def main() -> None:
         pipeline.bench_memory(args.items)
     elif args.command == "broker":
         pipeline.bench_broker(args.items, args.runs)
+    elif args.command == "soak":
+        soak.bench_soak(args.items, args.rate, args.kills, args.seed)
     else:
         pipeline.bench_restart(args.kills, args.broker)
 
