@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 
-.PHONY: demo test jars bench schemas
+.PHONY: demo test jars browser bench schemas
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,14 @@ jars: $(VENV)/.installed
 
 demo: jars
 	$(PY) -m worker demo
+	@echo "Keep it running with the dashboard: $(PY) -m worker demo --keep"
 
-test: jars
+# The dashboard's browser tests drive Debian's chromium (headless) with Playwright; nothing else is downloaded.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test: jars browser
 	$(PY) -m pytest
 
 schemas: $(VENV)/.installed

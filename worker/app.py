@@ -84,5 +84,7 @@ def main() -> None:
     import worker.commands  # noqa: F401 - registers the commands
     import worker.stages.ingest  # noqa: F401 - registers the agents
     import worker.stages.tally  # noqa: F401 - registers the agents
+    import worker.web.dashboard  # noqa: F401 - registers the dashboard's pages and its tally mirror
+    import worker.web.metrics  # noqa: F401 - registers GET /metrics
 
     app.main()

@@ -1,0 +1,69 @@
+"""The dashboard and the tally as JSON, on the worker's own web server (Faust's web):
+
+    GET /                       the page (static/index.html; its script and styles under /static/)
+    GET /tally                  every row, with its map point; ETag and If-None-Match, so polling is cheap
+    GET /tally/{wave}           the rows of one wave (404 for a wave that does not exist)
+    GET /tally/{wave}/{place}   one row with every distinct claim (404 when there is no such row)
+
+Every worker answers for the whole table: it mirrors the tally's compacted topics (worker.web.mirror).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import get_args
+
+from schemas import Wave, tally_key
+from worker.app import app, settings
+from worker.web.mirror import TallyMirror, dashboard_row, follow_tally_topics
+
+WAVES = get_args(Wave)
+#: What the page loads besides itself: name -> content type. Nothing else is served from the folder.
+STATIC_FILES = {"dashboard.js": "text/javascript", "dashboard.css": "text/css", "basemap.json": "application/json"}
+STATIC = resources.files("worker.web").joinpath("static")
+
+tally_mirror = TallyMirror()
+
+
+@app.task
+async def mirror_tally() -> None:
+    await follow_tally_topics(tally_mirror, settings.kafka, settings.topics)
+
+
+@app.page("/")
+async def dashboard_page(web, request):
+    return web.html(STATIC.joinpath("index.html").read_text(encoding="utf-8"))
+
+
+@app.page("/static/{name}")
+async def static_file(web, request, name: str):
+    if name not in STATIC_FILES:
+        return web.json({"error": f"no such file: {name}"}, status=404)
+    return web.bytes(STATIC.joinpath(name).read_bytes(), content_type=STATIC_FILES[name],
+                     headers={"Cache-Control": "max-age=3600"})
+
+
+@app.page("/tally")
+async def tally_table(web, request):
+    etag = f'"{tally_mirror.version}"'
+    if request.headers.get("If-None-Match") == etag:
+        return web.bytes(b"", status=304, headers={"ETag": etag})
+    return web.bytes(tally_mirror.table_json(), content_type="application/json", headers={"ETag": etag})
+
+
+@app.page("/tally/{wave}")
+async def wave_rows(web, request, wave: str):
+    if wave not in WAVES:
+        return web.json({"error": f"no such wave: {wave}", "waves": list(WAVES)}, status=404)
+    rows = json.loads(tally_mirror.table_json())["rows"]
+    return web.json({"wave": wave, "rows": [row for row in rows if row["wave"] == wave]})
+
+
+@app.page("/tally/{wave}/{place}")
+async def place_row(web, request, wave: str, place: str):
+    key = tally_key(wave, place)
+    row = tally_mirror.row(key)
+    if row is None:
+        return web.json({"error": f"no row {key}"}, status=404)
+    return web.json(dashboard_row(row, tally_mirror.all_claims(key)))

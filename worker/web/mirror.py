@@ -1,0 +1,92 @@
+"""The whole tally as the dashboard shows it: a mirror of the compacted topics protest.tally and
+protest.tally-claims, read from their beginning by every worker.
+
+A worker's own tables hold only the rows of its partitions; the topics hold every row, so each worker of a group
+answers for the whole table. Records are kept as bytes and parsed when a page asks, so that following the
+topics costs the worker a dictionary update per change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+from schemas import ClaimTally, TallyRow
+from worker.logs import log
+from worker.settings import KafkaConnection, TopicNames
+from worker.tally_topic import follow_compacted
+from worker.web.geo import map_point
+
+#: Seconds between attempts to read a topic that does not exist yet.
+RETRY_SECONDS = 1.0
+
+
+def claim_row_key(claim_key: str) -> str:
+    """The row a claim belongs to: its key on protest.tally-claims begins with the row's key and a '|'."""
+    return claim_key.split("|", 1)[0]
+
+
+class TallyMirror:
+    """The latest record per key of the tally's two topics; `version` grows with every change applied."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, bytes] = {}
+        self.claims: dict[str, dict[str, bytes]] = {}
+        self.version = 0
+        self._rendered: tuple[int, bytes] | None = None
+
+    def apply_row(self, key: str, value: bytes | None) -> None:
+        if value is None:
+            self.rows.pop(key, None)
+        else:
+            self.rows[key] = value
+        self.version += 1
+
+    def apply_claim(self, key: str, value: bytes | None) -> None:
+        row_claims = self.claims.setdefault(claim_row_key(key), {})
+        if value is None:
+            row_claims.pop(key, None)
+        else:
+            row_claims[key] = value
+        self.version += 1
+
+    def row(self, key: str) -> TallyRow | None:
+        value = self.rows.get(key)
+        return None if value is None else TallyRow.model_validate_json(value)
+
+    def all_claims(self, key: str) -> list[ClaimTally]:
+        """Every distinct claim of a row, largest first."""
+        claims = [ClaimTally.model_validate_json(value) for value in self.claims.get(key, {}).values()]
+        return sorted(claims, key=lambda c: (c.count, c.upper or 0), reverse=True)
+
+    def table_json(self) -> bytes:
+        """Every row with its map point, as the dashboard reads it; rendered once per version."""
+        if self._rendered is None or self._rendered[0] != self.version:
+            rows = [dashboard_row(TallyRow.model_validate_json(value)) for _, value in sorted(self.rows.items())]
+            self._rendered = (self.version, json.dumps({"version": self.version, "rows": rows}).encode())
+        return self._rendered[1]
+
+
+def dashboard_row(row: TallyRow, claims: list[ClaimTally] | None = None) -> dict:
+    """A row as JSON with its map point (null for nationwide); with `claims`, every distinct claim in place of the
+    row's largest ten."""
+    data = row.model_dump(mode="json")
+    data["map"] = map_point(row)
+    if claims is not None:
+        data["claims"] = [claim.model_dump(mode="json") for claim in claims]
+    return data
+
+
+async def follow_topic(kafka: KafkaConnection, topic: str, apply: Callable[[str, bytes | None], None]) -> None:
+    """Apply every record of a compacted topic, from its beginning, for as long as the worker runs."""
+    while True:
+        async for key, value in follow_compacted(kafka, topic, follow=True):
+            apply(key, value)
+        log.debug("tally_topic_missing", topic=topic)
+        await asyncio.sleep(RETRY_SECONDS)
+
+
+async def follow_tally_topics(mirror: TallyMirror, kafka: KafkaConnection, topics: TopicNames) -> None:
+    await asyncio.gather(follow_topic(kafka, topics.tally, mirror.apply_row),
+                         follow_topic(kafka, topics.tally_claims, mirror.apply_claim))
