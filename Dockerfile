@@ -20,6 +20,6 @@ ENV PATH=/opt/venv/bin:$PATH \
     PROTEST_TALLY_WEB_PORT=6066
 EXPOSE 6066
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:6066/health', timeout=4)"]
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ['PROTEST_TALLY_WEB_PORT'], timeout=4)"
 ENTRYPOINT ["python", "-m", "worker"]
 CMD ["worker", "-l", "info"]

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from worker.settings import CACHE_DIR  # noqa: E402
-from worker.web.geo import project, unwrap_longitude  # noqa: E402
+from worker.web.geo import VIEW_BOX, project, unwrap_longitude  # noqa: E402
 
 PACKAGE = "world-atlas"
 VERSION = "2.0.2"
@@ -38,8 +38,6 @@ LONGITUDES = (12.0, 192.0)
 LATITUDES = (34.0, 82.0)
 #: Points closer than this to the last one kept are dropped (a map unit is about 6.4 km: 16 km).
 MIN_STEP = 2.5
-#: The view box around the projected region, in map units.
-VIEW_BOX = (-820, -700, 1420, 900)
 
 
 def fetch_package() -> bytes:

@@ -59,7 +59,8 @@ def test_compose_restarts_the_worker_and_waits_for_its_health():
     services = compose_services()
     worker = services["worker"]
     assert worker["restart"] == "unless-stopped"
-    assert "/health" in " ".join(worker["healthcheck"]["test"])
+    assert "healthcheck" not in worker, "the worker keeps the image's HEALTHCHECK"
+    assert services["replayer"]["healthcheck"] == {"disable": True} == services["tally"]["healthcheck"]
     assert worker["depends_on"]["kafka"]["condition"] == "service_healthy"
     assert services["replayer"]["depends_on"]["worker"]["condition"] == "service_healthy"
     assert "healthcheck" in services["kafka"]

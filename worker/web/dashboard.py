@@ -11,6 +11,7 @@ Every worker answers for the whole table: it mirrors the tally's compacted topic
 from __future__ import annotations
 
 import json
+import uuid
 from importlib import resources
 from typing import get_args
 
@@ -24,6 +25,9 @@ STATIC_FILES = {"dashboard.js": "text/javascript", "dashboard.css": "text/css", 
 STATIC = resources.files("worker.web").joinpath("static")
 
 tally_mirror = TallyMirror()
+#: In the ETag with the mirror's version, which starts again at 0 in every process: a restarted worker, or another
+#: worker behind the same address, never answers 304 to a page that holds other rows.
+PROCESS_TAG = uuid.uuid4().hex[:8]
 
 
 @app.task
@@ -40,13 +44,15 @@ async def dashboard_page(web, request):
 async def static_file(web, request, name: str):
     if name not in STATIC_FILES:
         return web.json({"error": f"no such file: {name}"}, status=404)
-    return web.bytes(STATIC.joinpath(name).read_bytes(), content_type=STATIC_FILES[name],
-                     headers={"Cache-Control": "max-age=3600"})
+    response = web.bytes(STATIC.joinpath(name).read_bytes(), content_type=STATIC_FILES[name],
+                         headers={"Cache-Control": "max-age=3600"})
+    response.enable_compression()  # gzip when the browser accepts it: the base map shrinks to a third
+    return response
 
 
 @app.page("/tally")
 async def tally_table(web, request):
-    etag = f'"{tally_mirror.version}"'
+    etag = f'"{PROCESS_TAG}-{tally_mirror.version}"'
     if request.headers.get("If-None-Match") == etag:
         return web.bytes(b"", status=304, headers={"ETag": etag})
     return web.bytes(tally_mirror.table_json(), content_type="application/json", headers={"ETag": etag})

@@ -17,6 +17,8 @@ STANDARD_PARALLELS = (52.0, 64.0)
 ORIGIN = (56.0, 100.0)
 #: Map units per radian of the unit sphere: the base map's coordinates come out in a few thousand units.
 SCALE = 1000.0
+#: What the page shows, in map units (x, y, width, height): Russia and its neighbours, Kaliningrad to Chukotka.
+VIEW_BOX = (-820, -700, 1420, 900)
 
 _phi1, _phi2 = (math.radians(p) for p in STANDARD_PARALLELS)
 _N = (math.sin(_phi1) + math.sin(_phi2)) / 2
@@ -43,10 +45,18 @@ def row_place(row: TallyRow) -> Place | None:
     return gazetteer().place(row.place, row.country)
 
 
+def on_the_map(x: float, y: float) -> bool:
+    left, top, width, height = VIEW_BOX
+    return left <= x <= left + width and top <= y <= top + height
+
+
 def map_point(row: TallyRow) -> dict | None:
-    """What the page needs to place a row: GeoNames id, coordinates and projected point."""
+    """What the page needs to place a row: GeoNames id, coordinates and projected point (None for nationwide, for a
+    name the gazetteer does not hold and for a place off the map, such as Tel Aviv or New York)."""
     place = row_place(row)
     if place is None or place.latitude is None or place.longitude is None:
         return None
     x, y = project(place.longitude, place.latitude)
+    if not on_the_map(x, y):
+        return None
     return {"geonames_id": place.geonames_id, "latitude": place.latitude, "longitude": place.longitude, "x": x, "y": y}

@@ -34,6 +34,7 @@ class TallyMirror:
         self.rows: dict[str, bytes] = {}
         self.claims: dict[str, dict[str, bytes]] = {}
         self.version = 0
+        self._page_rows: dict[str, tuple[bytes, dict]] = {}
         self._rendered: tuple[int, bytes] | None = None
 
     def apply_row(self, key: str, value: bytes | None) -> None:
@@ -44,11 +45,22 @@ class TallyMirror:
         self.version += 1
 
     def apply_claim(self, key: str, value: bytes | None) -> None:
-        row_claims = self.claims.setdefault(claim_row_key(key), {})
+        row_key = claim_row_key(key)
+        row_claims = self.claims.setdefault(row_key, {})
         if value is None:
             row_claims.pop(key, None)
+            if not row_claims:
+                del self.claims[row_key]
         else:
             row_claims[key] = value
+        self.version += 1
+
+    def clear_rows(self) -> None:
+        self.rows.clear()
+        self.version += 1
+
+    def clear_claims(self) -> None:
+        self.claims.clear()
         self.version += 1
 
     def row(self, key: str) -> TallyRow | None:
@@ -61,16 +73,25 @@ class TallyMirror:
         return sorted(claims, key=lambda c: (c.count, c.upper or 0), reverse=True)
 
     def table_json(self) -> bytes:
-        """Every row with its map point, as the dashboard reads it; rendered once per version."""
+        """Every row with its map point, as the dashboard reads it; rendered once per version, each row parsed once
+        per record."""
         if self._rendered is None or self._rendered[0] != self.version:
-            rows = [dashboard_row(TallyRow.model_validate_json(value)) for _, value in sorted(self.rows.items())]
+            rows = [self._page_row(key, value) for key, value in sorted(self.rows.items())]
+            self._page_rows = {key: self._page_rows[key] for key in self.rows if key in self._page_rows}
             self._rendered = (self.version, json.dumps({"version": self.version, "rows": rows}).encode())
         return self._rendered[1]
 
+    def _page_row(self, key: str, value: bytes) -> dict:
+        cached = self._page_rows.get(key)
+        if cached is None or cached[0] is not value:
+            cached = (value, dashboard_row(TallyRow.model_validate_json(value)))
+            self._page_rows[key] = cached
+        return cached[1]
+
 
 def dashboard_row(row: TallyRow, claims: list[ClaimTally] | None = None) -> dict:
-    """A row as JSON with its map point (null for nationwide); with `claims`, every distinct claim in place of the
-    row's largest ten."""
+    """A row as JSON with its map point (null for nationwide and for places off the map); with `claims`, every
+    distinct claim in place of the row's largest ten."""
     data = row.model_dump(mode="json")
     data["map"] = map_point(row)
     if claims is not None:
@@ -78,15 +99,24 @@ def dashboard_row(row: TallyRow, claims: list[ClaimTally] | None = None) -> dict
     return data
 
 
-async def follow_topic(kafka: KafkaConnection, topic: str, apply: Callable[[str, bytes | None], None]) -> None:
-    """Apply every record of a compacted topic, from its beginning, for as long as the worker runs."""
+async def follow_topic(kafka: KafkaConnection, topic: str, apply: Callable[[str, bytes | None], None],
+                       clear: Callable[[], None]) -> None:
+    """Apply every record of a compacted topic, from its beginning, for as long as the worker runs. The dashboard
+    must never stop the worker: a failure (the broker away, a record that is not ours) is logged, and the topic is
+    read again from its beginning, into an empty mirror (a key compacted away meanwhile must not stay)."""
     while True:
-        async for key, value in follow_compacted(kafka, topic, follow=True):
-            apply(key, value)
-        log.debug("tally_topic_missing", topic=topic)
+        clear()
+        try:
+            async for key, value in follow_compacted(kafka, topic, follow=True):
+                apply(key, value)
+            log.debug("tally_topic_missing", topic=topic)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - see the docstring
+            log.warning("tally_mirror_failed", topic=topic, error=f"{type(error).__name__}: {error}"[:300])
         await asyncio.sleep(RETRY_SECONDS)
 
 
 async def follow_tally_topics(mirror: TallyMirror, kafka: KafkaConnection, topics: TopicNames) -> None:
-    await asyncio.gather(follow_topic(kafka, topics.tally, mirror.apply_row),
-                         follow_topic(kafka, topics.tally_claims, mirror.apply_claim))
+    await asyncio.gather(follow_topic(kafka, topics.tally, mirror.apply_row, mirror.clear_rows),
+                         follow_topic(kafka, topics.tally_claims, mirror.apply_claim, mirror.clear_claims))
