@@ -72,6 +72,7 @@ def test_the_map_the_headline_a_click_and_a_live_update(page, served_seeds, tmp_
     moscow = in_a_thread(served_seeds.tally)["mobilisation-2022/Moscow"]
     for claim in moscow.claims:
         expect(page.locator("#detail")).to_contain_text(claim.quote)
+        expect(page.locator("#detail .documents")).to_contain_text(claim.first_doc_id)
 
     page.evaluate("window.loadedOnce = true")
     in_a_thread(served_seeds.replay, [KAZAN_ITEM])

@@ -74,3 +74,18 @@ def test_the_page_and_what_it_loads_are_served(served_seeds):
         status, headers, body = get(worker, asset)
         assert status == 200 and headers["Content-Type"].startswith(content_type) and body
     assert b"http://" not in page and b"https://" not in page, "nothing is fetched from elsewhere"
+
+
+def test_each_worker_gives_the_ids_behind_a_row_from_the_worker_that_tallies_it(served_seeds):
+    row = served_seeds.tally()["anti-war-2022/nationwide"]
+    answers = [get_json(worker, "/tally/anti-war-2022/nationwide/documents") for worker in served_seeds.workers]
+    assert [status for status, _ in answers] == [200, 200], answers
+    assert answers[0][1] == answers[1][1], "one worker forwards to the other: the same answer"
+    documents = answers[0][1]
+    assert len(documents["documents"]) == row.reports
+    carried = {(c["count"], c["upper"], c["qualifier"], c["scope"], c["source"]): c["documents"] for c in documents["claims"]}
+    for claim in row.claims:
+        ids = carried[(claim.count, claim.upper, claim.qualifier, claim.scope, claim.source)]
+        assert len(ids) == claim.documents and ids[0] == claim.first_doc_id
+        assert set(ids) <= set(documents["documents"])
+    assert get(served_seeds.workers[1], "/tally/anti-war-2022/Fooville/documents")[0] == 404

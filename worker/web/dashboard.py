@@ -4,8 +4,11 @@
     GET /tally                  every row, with its map point; ETag and If-None-Match, so polling is cheap
     GET /tally/{wave}           the rows of one wave (404 for a wave that does not exist)
     GET /tally/{wave}/{place}   one row with every distinct claim (404 when there is no such row)
+    GET /tally/{wave}/{place}/documents   the ids of the documents behind the row and behind each of its claims
 
-Every worker answers for the whole table: it mirrors the tally's compacted topics (worker.web.mirror).
+Every worker answers for the whole table: it mirrors the tally's compacted topics (worker.web.mirror). The ids
+of a row's documents are kept only by the worker that tallies the row (its contributions); a request for them
+is forwarded there (Faust's router, by the row's partition of protest.place-evidence).
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ import uuid
 from importlib import resources
 from typing import get_args
 
+from faust.exceptions import SameNode
+
 from schemas import Wave, tally_key
-from worker.app import app, settings
+from worker.app import app, evidence_topic, settings, worker_tally
+from worker.tally import RowState
 from worker.web.mirror import TallyMirror, dashboard_row, follow_tally_topics
 
 WAVES = get_args(Wave)
@@ -73,3 +79,27 @@ async def place_row(web, request, wave: str, place: str):
     if row is None:
         return web.json({"error": f"no row {key}"}, status=404)
     return web.json(dashboard_row(row, tally_mirror.all_claims(key)))
+
+
+def documents_of(row: RowState) -> dict:
+    """The ids of the row's current documents, and of those carrying each of its claims (in the order applied)."""
+    claims = []
+    for carriers in row.carriers.values():
+        claim = next(iter(carriers.values()))
+        claims.append({"count": claim.count, "upper": claim.upper, "qualifier": claim.qualifier, "scope": claim.scope,
+                       "source": claim.source, "documents": list(carriers)})
+    claims.sort(key=lambda c: (c["count"], c["upper"] or 0), reverse=True)
+    return {"wave": row.wave, "place": row.place, "documents": sorted(row.documents), "claims": claims}
+
+
+@app.page("/tally/{wave}/{place}/documents")
+async def place_documents(web, request, wave: str, place: str):
+    key = tally_key(wave, place)
+    try:
+        return await app.router.route_topic_req(evidence_topic, key.encode(), web, request)
+    except SameNode:
+        pass
+    row = worker_tally.current_rows().get(key)
+    if row is None:
+        return web.json({"error": f"no row {key}"}, status=404)
+    return web.json(documents_of(row))

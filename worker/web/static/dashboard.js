@@ -169,7 +169,12 @@ function renderTable() {
   }));
 }
 
-function claimItem(claim) {
+function claimIdentity(claim) {
+  return JSON.stringify([claim.count, claim.upper, claim.qualifier, claim.scope, claim.source]);
+}
+
+// documentIds: claim identity -> the ids of the documents carrying it (null when the row's tally did not answer).
+function claimItem(claim, documentIds) {
   const item = element("li");
   const range = claim.upper && claim.upper !== claim.count ? `–${numbers.format(claim.upper)}` : "";
   item.append(element("div", { class: "claim-figure" },
@@ -177,6 +182,8 @@ function claimItem(claim) {
   item.append(element("div", { class: "meta" }, [`scope: ${claim.scope}`, `source: ${claim.source ?? "not named"}`,
     plural(claim.documents, "document"), `first: ${claim.first_doc_id}`].join(" · ")));
   item.append(element("blockquote", {}, claim.quote));
+  const ids = documentIds && documentIds.get(claimIdentity(claim));
+  if (ids) item.append(element("div", { class: "meta documents" }, `documents: ${ids.join(", ")}`));
   return item;
 }
 
@@ -190,10 +197,11 @@ function closeDetail() {
   showDetail(element("p", { class: "hint" }, "Choose a city on the map or in the table."));
 }
 
-function showRow(row) {
+function showRow(row, documents) {
   const heading = row.detained_low === null ? "reports without a figure" : `${figure(row)} detained ("${row.detained_text}")`;
+  const documentIds = documents && new Map(documents.claims.map((claim) => [claimIdentity(claim), claim.documents]));
   const claims = element("ul", { class: "claims" });
-  claims.append(...row.claims.map(claimItem));
+  claims.append(...row.claims.map((claim) => claimItem(claim, documentIds)));
   showDetail(element("h3", { id: "detail-place" }, row.place),
     element("p", {}, `${heading}; ${plural(row.reports, "report")}, ${plural(row.distinct_claims, "distinct claim")}.`), claims);
 }
@@ -203,10 +211,14 @@ async function selectPlace(place, { refresh = false } = {}) {
   const wave = shownWave();
   state.selected = place;
   if (!refresh) renderMap();
+  const path = `/tally/${encodeURIComponent(wave)}/${encodeURIComponent(place)}`;
   let row = null;
+  let documents = null;
   try {
-    const response = await fetch(`/tally/${encodeURIComponent(wave)}/${encodeURIComponent(place)}`, { cache: "no-store" });
-    row = response.ok ? await response.json() : null;
+    const [rowResponse, documentsResponse] = await Promise.all([fetch(path, { cache: "no-store" }),
+      fetch(`${path}/documents`, { cache: "no-store" })]);
+    row = rowResponse.ok ? await rowResponse.json() : null;
+    documents = documentsResponse.ok ? await documentsResponse.json() : null;  // its worker may be rebalancing
   } catch (error) {
     row = undefined;  // the worker does not answer: poll() says so
   }
@@ -218,7 +230,7 @@ async function selectPlace(place, { refresh = false } = {}) {
     return;
   }
   state.selectedVersion = row.version;
-  showRow(row);
+  showRow(row, documents);
   if (!refresh) document.getElementById("detail").focus({ preventScroll: true });
 }
 
