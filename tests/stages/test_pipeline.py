@@ -9,7 +9,7 @@ import time
 
 from aiokafka import AIOKafkaConsumer
 
-from tests.conftest import load_gold, needs_seeds_gold
+from tests.conftest import load_gold
 
 
 def expected_rows_from_gold() -> dict[str, tuple[int, int | None]]:
@@ -31,7 +31,6 @@ def observed(rows) -> dict[str, tuple[int, int | None]]:
     return {key: (row.reports, row.detained_low) for key, row in rows.items()}
 
 
-@needs_seeds_gold
 def test_seeds_through_the_worker_give_the_gold_tally(pipeline, seed_documents):
     pipeline.start_worker()
     pipeline.replay(seed_documents)
@@ -54,7 +53,6 @@ def test_second_replay_changes_no_row(pipeline, seed_documents):
     assert all(row.version == first[key].version for key, row in second.items())
 
 
-@needs_seeds_gold
 def test_sigterm_halfway_then_restart_gives_the_uninterrupted_table(pipeline, seed_documents):
     documents = seed_documents * 8  # 40 items, the same five doc ids again and again
     worker = pipeline.start_worker()
