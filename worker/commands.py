@@ -10,6 +10,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -129,18 +130,21 @@ async def tally(self, wave: str | None, place: str | None, sort: str, follow: bo
 async def follow_live_table(selected: Callable[[Iterable[TallyRow]], list[TallyRow]], console: Console) -> None:
     """On a terminal: the table of the selected rows, redrawn in place as rows change, until Ctrl-C."""
     rows: dict[str, TallyRow] = {}
-    # rich redraws from its own thread a few times a second: it reads this snapshot, never the dict mid-change.
-    snapshot: tuple[TallyRow, ...] = ()
+    # rich redraws from its own thread a few times a second: it copies the rows under the lock, never mid-change,
+    # and only when it redraws (a copy per record would make reading a long topic quadratic).
+    lock = threading.Lock()
 
     def current_table() -> Table:
-        table = tally_table(selected(snapshot), terminal=True)
+        with lock:
+            current = tuple(rows.values())
+        table = tally_table(selected(current), terminal=True)
         table.caption = f"following {settings.topics.tally}: Ctrl-C to stop"
         return table
 
     with Live(console=console, get_renderable=current_table):
         async for key, row in follow_tally(settings.kafka, settings.topics, follow=True):
-            apply_change(rows, key, row)
-            snapshot = tuple(rows.values())
+            with lock:
+                apply_change(rows, key, row)
 
 
 async def follow_change_lines(wave: str | None, place: str | None, as_json: bool) -> None:
