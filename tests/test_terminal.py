@@ -15,7 +15,7 @@ from schemas import TallyRow
 from tests.conftest import ROOT
 from worker.commands import dashboard_port
 from worker.feed import replay_progress
-from worker.tally_topic import detained_range, print_tally, select_rows
+from worker.terminal import detained_range, print_tally, select_rows
 
 SEEN = datetime(2022, 3, 6, 12, 0, tzinfo=timezone.utc)
 COMMANDS = ("broker", "replay", "tally", "analyze", "demo", "export-schemas", "synth")

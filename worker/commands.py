@@ -31,8 +31,8 @@ from worker.broker.embedded import free_port
 from worker.feed import read_archive, replay as replay_archive
 from worker.settings import BROKER_ADDRESS_FILE
 from worker.synth import synth_archive, write_archive
-from worker.tally_topic import (ROW_ORDERS, apply_change, follow_tally, is_selected, print_tally, read_tally, select_rows,
-                                stdout_console, tally_table, wait_until_processed)
+from worker.tally_topic import apply_change, follow_tally, read_tally, wait_until_processed
+from worker.terminal import ROW_ORDERS, is_selected, print_tally, select_rows, stdout_console, tally_table
 from worker.topics import ensure_topics
 from worker.worker_process import WorkerProcess
 

@@ -13,7 +13,6 @@ is forwarded there (Faust's router, by the row's partition of protest.place-evid
 
 from __future__ import annotations
 
-import json
 import uuid
 from importlib import resources
 from typing import get_args
@@ -70,8 +69,7 @@ async def tally_table(web, request):
 async def wave_rows(web, request, wave: str):
     if wave not in WAVES:
         return web.json({"error": f"no such wave: {wave}", "waves": list(WAVES)}, status=404)
-    rows = json.loads(tally_mirror.table_json())["rows"]
-    return web.json({"wave": wave, "rows": [row for row in rows if row["wave"] == wave]})
+    return web.json({"wave": wave, "rows": [row for row in tally_mirror.page_rows() if row["wave"] == wave]})
 
 
 @app.page("/tally/{wave}/{place}")

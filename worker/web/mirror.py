@@ -15,7 +15,7 @@ from collections.abc import Callable
 from schemas import ClaimTally, TallyRow
 from worker.logs import log
 from worker.settings import KafkaConnection, TopicNames
-from worker.tally_topic import follow_compacted
+from worker.tally_topic import apply_change, follow_compacted
 from worker.web.geo import map_point
 
 #: Seconds between attempts to read a topic that does not exist yet.
@@ -38,10 +38,7 @@ class TallyMirror:
         self._rendered: tuple[int, bytes] | None = None
 
     def apply_row(self, key: str, value: bytes | None) -> None:
-        if value is None:
-            self.rows.pop(key, None)
-        else:
-            self.rows[key] = value
+        apply_change(self.rows, key, value)
         self.version += 1
 
     def apply_claim(self, key: str, value: bytes | None) -> None:
@@ -72,13 +69,16 @@ class TallyMirror:
         claims = [ClaimTally.model_validate_json(value) for value in self.claims.get(key, {}).values()]
         return sorted(claims, key=lambda c: (c.count, c.upper or 0), reverse=True)
 
+    def page_rows(self) -> list[dict]:
+        """Every row with its map point, as the dashboard reads it; each row parsed once per record."""
+        rows = [self._page_row(key, value) for key, value in sorted(self.rows.items())]
+        self._page_rows = {key: self._page_rows[key] for key in self.rows if key in self._page_rows}
+        return rows
+
     def table_json(self) -> bytes:
-        """Every row with its map point, as the dashboard reads it; rendered once per version, each row parsed once
-        per record."""
+        """The page rows as one JSON document, rendered once per version."""
         if self._rendered is None or self._rendered[0] != self.version:
-            rows = [self._page_row(key, value) for key, value in sorted(self.rows.items())]
-            self._page_rows = {key: self._page_rows[key] for key in self.rows if key in self._page_rows}
-            self._rendered = (self.version, json.dumps({"version": self.version, "rows": rows}).encode())
+            self._rendered = (self.version, json.dumps({"version": self.version, "rows": self.page_rows()}).encode())
         return self._rendered[1]
 
     def _page_row(self, key: str, value: bytes) -> dict:
