@@ -16,9 +16,19 @@ def message(offset: int, topic: str = RAW):
     return SimpleNamespace(topic=topic, partition=0, offset=offset)
 
 
-def handle(progress: Progress, offset: int) -> None:
-    progress.began(message(offset))
+def handle(progress: Progress, offset: int) -> bool:
+    """Hand the record to the agent as process_each does: whether it was handled."""
+    if not progress.admit(message(offset)):
+        return False
     progress.handled(message(offset))
+    return True
+
+
+def started_at(offset: int) -> Progress:
+    """A worker whose assignment said the partition starts at `offset`."""
+    progress = Progress()
+    progress.start({TP: offset})
+    return progress
 
 
 def test_nothing_is_committed_before_the_assignment_says_where_a_partition_starts():
@@ -28,25 +38,25 @@ def test_nothing_is_committed_before_the_assignment_says_where_a_partition_start
 
 
 def test_records_handled_in_order_can_be_committed():
-    progress = Progress(next_offset={TP: 3})
+    progress = started_at(3)
     for offset in (3, 4, 5):
         handle(progress, offset)
     assert progress.committable(TP, 6) == 6
     assert progress.committable(TP, 4) == 4, "never beyond what Faust proposes either"
 
 
-def test_a_skipped_record_holds_the_commit_back_and_is_reported_as_a_gap():
-    progress = Progress(next_offset={TP: 3})
+def test_a_skipped_record_holds_the_commit_back_and_the_next_one_reveals_where_the_hole_starts():
+    progress = started_at(3)
     handle(progress, 3)
-    handle(progress, 5)  # 4 never reached the agent
-    handle(progress, 6)
+    assert progress.skipped_before(message(6)) == 4, "4 and 5 never reached the agent"
+    assert not handle(progress, 6), "6 waits for them"
     assert progress.committable(TP, 7) == 4
-    assert progress.gaps == {TP}
+    assert progress.skipped_before(message(4)) is None
 
 
 def test_a_record_whose_handling_failed_is_not_counted_as_handled():
-    progress = Progress(next_offset={TP: 3})
-    progress.began(message(3))
+    progress = started_at(3)
+    assert progress.admit(message(3))
     assert progress.in_flight == 1
     progress.abandoned(message(3))  # e.g. its delivery failed: the producer is gone
     assert progress.committable(TP, 4) == 3
@@ -63,26 +73,26 @@ def test_records_handled_while_the_assignment_was_read_count_when_they_follow_th
     for offset in (7, 8, 9):
         handle(progress, offset)
     progress.start({TP: 7})
-    assert progress.next_offset[TP] == 10 and not progress.gaps
-    handle(progress, 10)
+    assert progress.next_offset[TP] == 10
+    assert handle(progress, 10)
     assert progress.committable(TP, 11) == 11
 
 
-def test_records_handled_early_past_a_hole_mark_a_gap():
+def test_records_handled_early_past_a_hole_do_not_count():
     progress = Progress()
     handle(progress, 9)
     progress.start({TP: 7})
-    assert (progress.next_offset[TP], progress.gaps) == (7, {TP})
+    assert progress.next_offset[TP] == 7 and progress.skipped_before(message(10)) == 7
 
     broken = Progress()
     for offset in (7, 9):
         handle(broken, offset)
     broken.start({TP: 7})
-    assert (broken.next_offset[TP], broken.gaps) == (7, {TP})
+    assert broken.next_offset[TP] == 7
 
 
 def test_a_partition_kept_through_a_rebalance_continues_from_what_we_handled():
-    progress = Progress(next_offset={TP: 12})
+    progress = started_at(12)
     progress.start({TP: 10})
     assert progress.next_offset[TP] == 12
 
@@ -93,18 +103,29 @@ def test_a_partition_another_worker_took_further_continues_from_its_commit():
     assert progress.next_offset == {TP: 20}, "partitions no longer assigned are forgotten"
 
 
-def test_records_past_a_gap_are_left_for_the_re_read_and_do_not_move_the_commit():
-    progress = Progress(next_offset={TP: 3})
+def test_records_read_back_are_handled_in_order_then_the_one_that_revealed_the_hole():
+    progress = started_at(3)
     handle(progress, 3)
-    handle(progress, 6)  # 4 and 5 were skipped: a gap
-    assert progress.needs_no_handling(message(7)) and progress.needs_no_handling(message(6))
-    assert not progress.needs_no_handling(message(4)), "the record at the gap is handled"
-    assert progress.committable(TP, 8) == 4
-    assert not Progress(next_offset={TP: 3}).needs_no_handling(message(9)), "no gap, nothing to leave"
+    first = progress.skipped_before(message(6))
+    assert [handle(progress, offset) for offset in range(first, 6)] == [True, True]
+    assert handle(progress, 6) and not handle(progress, 5), "the redelivery of a record read back is not handled again"
+    assert progress.committable(TP, 8) == 7
 
 
-def test_records_handled_already_are_not_handled_again():
-    progress = Progress(next_offset={TP: 10})
-    assert progress.needs_no_handling(message(9))
-    assert not progress.needs_no_handling(message(10))
-    assert not Progress().needs_no_handling(message(9)), "before the start is known, everything is handled"
+def test_records_handled_or_in_flight_already_are_not_handled_again():
+    progress = started_at(10)
+    assert not progress.admit(message(9))
+    assert progress.admit(message(10))
+    assert not progress.admit(message(10)), "a redelivery of the record in flight"
+    assert Progress().admit(message(9)), "before the start is known, everything is handled"
+
+
+def test_records_that_follow_one_in_flight_are_handled_before_it_is_confirmed():
+    # Records arrive in batches: each must reach the agent while the deliveries of the ones before it are still being
+    # confirmed (deciding on confirmed records only dropped every record but one per batch, and a partition crawled).
+    progress = started_at(4)
+    assert [progress.admit(message(offset)) for offset in (4, 5, 6, 7)] == [True, True, True, True]
+    assert progress.in_flight == 4 and progress.committable(TP, 8) == 4
+    for offset in (4, 5, 6, 7):
+        progress.handled(message(offset))
+    assert progress.committable(TP, 8) == 8 and progress.in_flight == 0

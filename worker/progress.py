@@ -6,7 +6,8 @@ it then commits their offsets. A worker killed before anything re-reads them wou
 offsets a worker commits on the agents' source topics are capped at the next offset our agents handled in order
 (`Progress.next_offset`): a skipped record holds the commit of its partition back until it is handled, and a
 partition whose position is not known yet (before `on_partitions_assigned` reached us) commits nothing.
-The watchdog (worker.stages.watchdog) then seeks back to the held-back record.
+Records arriving past a hole reveal it, and the hole is read back from the broker (worker.skipped_records) and
+handled first (worker.stages.watchdog.process_each).
 """
 
 from __future__ import annotations
@@ -32,13 +33,12 @@ class Progress:
     in_flight: int = 0
     #: Per source partition: the offset after the last record handled in order, from the committed offset on.
     next_offset: dict[TopicPartition, int] = field(default_factory=dict)
+    #: Per source partition: the offset after the last record handed to an agent in order; ahead of `next_offset`
+    #: by the events in flight, whose deliveries are still being confirmed.
+    dispatched: dict[TopicPartition, int] = field(default_factory=dict)
     #: Per partition whose start is not known yet (its assignment is being read): the run of offsets handled
     #: meanwhile, as (first, next, broken).
     early: dict[TopicPartition, tuple[int, int, bool]] = field(default_factory=dict)
-    gaps: set[TopicPartition] = field(default_factory=set)
-    #: Partitions sought back (and when), until the expected record arrives; records fetched before the seek
-    #: still drain from Faust's buffers meanwhile and must not count as new gaps.
-    reseeking: dict[TopicPartition, float] = field(default_factory=dict)
     lag_unchanged_since: tuple[int, bool] = (-1, False)
     #: For /health: per-partition lag, when the committed offsets last moved, when an event was last handled.
     lag: dict[TopicPartition, int] = field(default_factory=dict)
@@ -49,9 +49,25 @@ class Progress:
     broker_down_logged_at: float = 0.0
     recovery_restarted_at: float = 0.0
 
-    def began(self, message) -> None:
-        """An event is being handled: from now until its effects are delivered it is in flight."""
+    def skipped_before(self, message) -> int | None:
+        """Where the records Faust skipped before this one start (the next record to hand to an agent), when this
+        one lies past it; else None."""
+        expected = self.dispatched.get(TopicPartition(message.topic, message.partition))
+        return expected if expected is not None and message.offset > expected else None
+
+    def admit(self, message) -> bool:
+        """Whether an agent should handle this record: the next one of its partition (or any, before the partition's
+        start is known). One before it was handled or is in flight already (a redelivery after a seek or a
+        rebalance); one past it must wait for the records before it (`skipped_before`). Decided as the record
+        arrives, not when its deliveries are confirmed: the records that follow it often arrive meanwhile."""
+        tp = TopicPartition(message.topic, message.partition)
+        expected = self.dispatched.get(tp)
+        if expected is not None and message.offset != expected:
+            return False
+        if expected is not None:
+            self.dispatched[tp] = expected + 1
         self.in_flight += 1
+        return True
 
     def abandoned(self, message) -> None:
         """Its handling failed: it is not handled, and holds its partition's commits back."""
@@ -68,20 +84,6 @@ class Progress:
             self._handled_early(tp, message.offset)
         elif message.offset == expected:
             self.next_offset[tp] = message.offset + 1
-            self.reseeking.pop(tp, None)
-        elif message.offset > expected and tp not in self.reseeking:
-            # Records before this one never reached us: next_offset stays, and the watchdog seeks back to it.
-            self.gaps.add(tp)
-
-    def needs_no_handling(self, message) -> bool:
-        """A record handled already (before the partition's next offset: a redelivery after a seek or a rebalance),
-        or one past a gap of its partition, which the watchdog seeks back to and so reads again in order. Handling
-        either now would only repeat work: thousands of records, when Faust's buffers are full."""
-        tp = TopicPartition(message.topic, message.partition)
-        expected = self.next_offset.get(tp)
-        if expected is None:
-            return False
-        return message.offset < expected or (message.offset > expected and (tp in self.gaps or tp in self.reseeking))
 
     def _handled_early(self, tp: TopicPartition, offset: int) -> None:
         run = self.early.get(tp)
@@ -94,19 +96,18 @@ class Progress:
 
     def start(self, assigned: dict[TopicPartition, int]) -> None:
         """Take a new assignment, given each partition's committed offset. A partition continues from there, or
-        from further on where our agents already handled the records that follow it (before this assignment, or
-        while it was being read); records handled past a hole mark a gap, which the watchdog re-reads."""
+        from further on where our agents already handled the records that follow it without a hole (before this
+        assignment, or while it was being read). Records in flight are handed to an agent again if redelivered."""
         handled_before = self.next_offset
         self.next_offset = {}
         for tp, committed in assigned.items():
             start = max(committed, handled_before.get(tp, committed))
             first, following, broken = self.early.pop(tp, (start, start, False))
-            if first > start or broken:
-                self.gaps.add(tp)
-            elif following > start:
+            if first <= start < following and not broken:
                 start = following
             self.next_offset[tp] = start
         self.early.clear()
+        self.dispatched = dict(self.next_offset)
 
     def committable(self, tp, proposed: int) -> int | None:
         """The offset that may be committed for `tp` when Faust proposes `proposed`."""

@@ -2,7 +2,8 @@
 
 1. Skipped records. Faust acknowledges some records without handing them to an agent (worker.progress, whose
    consumer keeps their offsets from being committed). A record that jumps past the next offset we expect on
-   its partition, or a committed offset beyond it, means records were skipped: we seek back to them.
+   its partition means records were skipped: they are read back from the broker (worker.skipped_records) and
+   handled first.
 2. Stalled partitions. Faust drops records it fetched when flow is suspended mid-batch and relies on a
    later seek to committed offsets; when none comes, a partition keeps lag while the worker idles. Lag
    that neither moves nor has an event in flight for two checks triggers that seek.
@@ -25,14 +26,12 @@ from worker.app import app, settings
 from worker.logs import log
 from worker.metrics import metrics
 from worker.progress import SOURCE_TOPICS, progress
+from worker.skipped_records import read_range
 from worker.stages.supervision import exit_worker
 from worker.tally_topic import committed_offsets
 
 STALL_CHECK_SECONDS = settings.progress_check_interval
 BROKER_DOWN_LOG_SECONDS = 30.0
-#: A seek whose record has not come back after this long is made again.
-RESEEK_AGAIN_SECONDS = STALL_CHECK_SECONDS
-GAP_CHECK_SECONDS = 0.5
 RECOVERY_STALL_SECONDS = 30.0
 
 
@@ -41,9 +40,10 @@ MAX_UNCONFIRMED = 2000
 
 
 async def process_each(stream, handle: Callable[[Any], Awaitable[list]], stage: str) -> None:
-    """Run `handle` on each record of an agent's stream; it returns the deliveries of what it sent. An event is
-    acknowledged once its deliveries are confirmed and every earlier one is acknowledged, so the next event is
-    handled while the broker confirms the last ones, and commits never pass an unconfirmed effect.
+    """Run `handle` on each record of an agent's stream, in order, with the records Faust skipped before it read back
+    first; `handle` returns the deliveries of what it sent. A record is acknowledged once its deliveries are
+    confirmed and every earlier one is acknowledged, so the next record is handled while the broker confirms the
+    last ones, and commits never pass an unconfirmed effect.
 
     Manual acks: Faust acks an event whose processing was cancelled (at shutdown or rebalance), which commits
     past an unfinished record (faust-streaming #606).
@@ -54,23 +54,45 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[list]], stage: 
     handled: asyncio.Queue = asyncio.Queue(maxsize=MAX_UNCONFIRMED)
     acknowledging = asyncio.ensure_future(_acknowledge_in_order(manual, handled))
     acknowledging.add_done_callback(_end_worker_on_failure)
+
+    async def handle_in_order(message, event) -> None:
+        if not progress.admit(message):
+            # Acknowledged in turn: commits never pass the next offset to handle (worker.progress).
+            await handled.put((message, event, None))
+            return
+        started = time.perf_counter()
+        try:
+            deliveries = await handle(message)
+        except BaseException:
+            progress.abandoned(message)
+            raise
+        processing_seconds.observe(time.perf_counter() - started)
+        await handled.put((message, event, deliveries))
+
     try:
         async for event in manual.events():
-            if progress.needs_no_handling(event.message):
-                # Acknowledged in turn: commits never pass the next offset to handle (worker.progress).
-                await handled.put((event, None))
-                continue
-            progress.began(event.message)
-            started = time.perf_counter()
-            try:
-                deliveries = await handle(event.message)
-            except BaseException:
-                progress.abandoned(event.message)
-                raise
-            processing_seconds.observe(time.perf_counter() - started)
-            await handled.put((event, deliveries))
+            for skipped in await read_skipped_before(event.message):
+                await handle_in_order(skipped, None)
+            await handle_in_order(event.message, event)
     finally:
         acknowledging.cancel()
+
+
+async def read_skipped_before(message) -> list:
+    """The records of the message's partition that Faust skipped before it, read from the broker: none if there is no
+    hole, or if the partition is no longer ours (its new owner reads them)."""
+    first = progress.skipped_before(message)
+    tp = TopicPartition(message.topic, message.partition)
+    if first is None or tp not in _assigned_sources():
+        return []
+    try:
+        skipped = await read_range(settings.kafka, tp, first, message.offset)
+    except KafkaError as error:
+        skipped = []
+        log.warning("skipped_records_unread", partition=f"{tp.topic}[{tp.partition}]", error=str(error))
+    log.warning("skipped_records_read", partition=f"{tp.topic}[{tp.partition}]", first=first, end=message.offset,
+                read=len(skipped))
+    return skipped
 
 
 def _end_worker_on_failure(acknowledging: asyncio.Task) -> None:
@@ -81,16 +103,17 @@ def _end_worker_on_failure(acknowledging: asyncio.Task) -> None:
 
 async def _acknowledge_in_order(manual, handled: asyncio.Queue) -> None:
     while True:
-        event, deliveries = await handled.get()
+        message, event, deliveries = await handled.get()
         if deliveries is not None:
             try:
                 for delivery in deliveries:
                     await delivery
             except BaseException:
-                progress.abandoned(event.message)
+                progress.abandoned(message)
                 raise
-            progress.handled(event.message)
-        await manual.ack(event)
+            progress.handled(message)
+        if event is not None:  # a record read back from the broker is no event of Faust's
+            await manual.ack(event)
 
 
 def _sources(tps) -> list[TopicPartition]:
@@ -110,41 +133,9 @@ async def _track_assignment(app_, assigned, **kwargs) -> None:
     except KafkaError as error:
         log.warning("assignment_offsets_unknown", error=str(error))
         committed = {}
-    progress.gaps.clear()
-    progress.reseeking.clear()
     # Every worker commits only what it handled (worker.progress), so the committed offset is where we start.
     progress.start(committed)
     log.info("partitions_assigned", partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in sources))
-
-
-async def reseek_skipped(committed: dict[TopicPartition, int] | None = None) -> None:
-    """Seek back to the first record our agents did not see, on every partition with a gap (or, given the committed
-    offsets, with a commit beyond it). This runs even while events are in flight: under steady load something
-    always is, and a gap holds its partition's commits back (worker.progress) until it is re-read."""
-    for tp in _assigned_sources():
-        expected = progress.next_offset.get(tp)
-        if expected is None:
-            continue
-        sought_at = progress.reseeking.get(tp)
-        if sought_at is not None:
-            # Sought back already: wait for the record, and seek again if it does not come (Faust can skip it again).
-            skipped = time.monotonic() - sought_at >= RESEEK_AGAIN_SECONDS
-        else:
-            skipped = tp in progress.gaps or (committed is not None and committed[tp] > expected)
-        if skipped:
-            log.warning("skipped_records_reseek", partition=f"{tp.topic}[{tp.partition}]", expected=expected,
-                        committed=None if committed is None else committed[tp])
-            progress.gaps.discard(tp)
-            progress.reseeking[tp] = time.monotonic()
-            await app.consumer.seek(tp, expected)
-
-
-@app.timer(interval=GAP_CHECK_SECONDS)
-async def reseek_gaps_soon() -> None:
-    """Gaps are re-read within a moment, not at the next progress check: a worker killed before that would
-    leave a partition's commits held back since its start, and its successor would re-read all of it."""
-    if (progress.gaps or progress.reseeking) and not app.rebalancing:
-        await reseek_skipped()
 
 
 @app.timer(interval=STALL_CHECK_SECONDS)
@@ -167,7 +158,6 @@ async def check_progress() -> None:
     if committed != progress.committed:
         progress.committed, progress.committed_moved_at = committed, time.monotonic()
     progress.lag = {tp: max(0, (app.consumer.highwater(tp) or 0) - committed[tp]) for tp in assigned}
-    await reseek_skipped(committed)
     if progress.in_flight:
         return  # a long event is being handled: nothing is stalled
     lagging = any(progress.lag.values())
