@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from aiokafka import TopicPartition
 
 from worker.progress import SOURCE_TOPICS, Progress
+from worker.skipped_records import Absent
 
 RAW = sorted(SOURCE_TOPICS)[0]
 TP = TopicPartition(RAW, 0)
@@ -129,3 +130,20 @@ def test_records_that_follow_one_in_flight_are_handled_before_it_is_confirmed():
     for offset in (4, 5, 6, 7):
         progress.handled(message(offset))
     assert progress.committable(TP, 8) == 8 and progress.in_flight == 0
+
+
+def test_offsets_without_a_record_are_passed_over_in_order():
+    progress = started_at(3)
+    assert progress.skipped_before(message(5)) == 3
+    for item in (Absent(RAW, 0, 3, 5), message(5)):  # 3 and 4 were deleted (retention) before the worker got there
+        assert progress.admit(item)
+        progress.handled(item)
+    assert progress.committable(TP, 9) == 6
+
+
+def test_records_in_flight_on_a_partition_kept_through_a_rebalance_are_not_handed_over_again():
+    progress = started_at(3)
+    assert progress.admit(message(3)) and progress.admit(message(4))
+    progress.start({TP: 3})  # a rebalance while 3 and 4 are in flight
+    assert not progress.admit(message(3)), "a redelivery of a record still in flight"
+    assert progress.admit(message(5))

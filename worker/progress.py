@@ -19,6 +19,7 @@ from aiokafka import TopicPartition
 from faust.transport.drivers.aiokafka import Consumer
 
 from worker.settings import worker_settings
+from worker.skipped_records import Absent
 
 _topics = worker_settings().topics
 #: The topics our agents consume; the tally changelog is only read for recovery and is not guarded.
@@ -65,7 +66,7 @@ class Progress:
         if expected is not None and message.offset != expected:
             return False
         if expected is not None:
-            self.dispatched[tp] = expected + 1
+            self.dispatched[tp] = following(message)
         self.in_flight += 1
         return True
 
@@ -83,7 +84,7 @@ class Progress:
         if expected is None:
             self._handled_early(tp, message.offset)
         elif message.offset == expected:
-            self.next_offset[tp] = message.offset + 1
+            self.next_offset[tp] = following(message)
 
     def _handled_early(self, tp: TopicPartition, offset: int) -> None:
         run = self.early.get(tp)
@@ -97,17 +98,17 @@ class Progress:
     def start(self, assigned: dict[TopicPartition, int]) -> None:
         """Take a new assignment, given each partition's committed offset. A partition continues from there, or
         from further on where our agents already handled the records that follow it without a hole (before this
-        assignment, or while it was being read). Records in flight are handed to an agent again if redelivered."""
-        handled_before = self.next_offset
+        assignment, or while it was being read). On a partition kept, records in flight stay in flight."""
+        handled_before, dispatched_before = self.next_offset, self.dispatched
         self.next_offset = {}
         for tp, committed in assigned.items():
             start = max(committed, handled_before.get(tp, committed))
-            first, following, broken = self.early.pop(tp, (start, start, False))
-            if first <= start < following and not broken:
-                start = following
+            first, run_end, broken = self.early.pop(tp, (start, start, False))
+            if first <= start < run_end and not broken:
+                start = run_end
             self.next_offset[tp] = start
         self.early.clear()
-        self.dispatched = dict(self.next_offset)
+        self.dispatched = {tp: max(start, dispatched_before.get(tp, start)) for tp, start in self.next_offset.items()}
 
     def committable(self, tp, proposed: int) -> int | None:
         """The offset that may be committed for `tp` when Faust proposes `proposed`."""
@@ -117,11 +118,23 @@ class Progress:
         return None if handled is None else min(proposed, handled)
 
 
+def following(message) -> int:
+    """The offset after a record, or after a run of offsets without a record."""
+    return message.end if isinstance(message, Absent) else message.offset + 1
+
+
 progress = Progress()
 
 
 class HandledOffsetsConsumer(Consumer):
     """Faust's aiokafka consumer, committing on source topics no further than our agents handled."""
+
+    async def take_over(self, tp: TopicPartition, first: int, end: int) -> None:
+        """Offsets `first` to `end` (excluded), which our agents read back themselves (worker.skipped_records), count
+        as acknowledged for Faust's commits: Faust proposes no commit past a record it fetched but never acknowledged
+        (one it dropped when flow was suspended). Our own cap (`Progress.next_offset`) still holds them back until
+        they are handled. Faust's gaps are how it counts offsets it never saw."""
+        await self._add_gap(self._new_topicpartition(tp.topic, tp.partition), first, end - 1)
 
     def _filter_committable_offsets(self, tps):
         proposed = super()._filter_committable_offsets(tps)

@@ -9,32 +9,57 @@ outside the group, and handled in order before the record that revealed the hole
 
 from __future__ import annotations
 
-import time
+import asyncio
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.types.tuples import TP, ConsumerMessage
 
 from worker.settings import KafkaConnection
 
-#: Reading a hole gives up after this long (the broker away): the next record reveals the hole again.
+#: Reading a hole gives up after this long (the broker away): the next record reveals what is left of it again.
 READ_SECONDS = 10.0
 
 
-async def read_range(kafka: KafkaConnection, tp: TopicPartition, first: int, end: int) -> list[ConsumerMessage]:
-    """The records of `tp` from offset `first` up to `end` (excluded), as Faust's consumer would hand them over."""
-    consumer = AIOKafkaConsumer(**kafka.client_options(), group_id=None, enable_auto_commit=False)
-    records = []
+@dataclass(frozen=True)
+class Absent:
+    """Offsets [offset, end) of a partition that hold no record: deleted by retention before the worker got there,
+    or taken by a transactional producer's markers. They are passed over in order, as records needing no work."""
+
+    topic: str
+    partition: int
+    offset: int
+    end: int
+
+
+async def read_range(kafka: KafkaConnection, tp: TopicPartition, first: int, end: int) -> list[ConsumerMessage | Absent]:
+    """Offsets `first` up to `end` (excluded) of `tp` in order: each record as Faust's consumer would hand it over,
+    each run of offsets without a record as an Absent. A read cut short (READ_SECONDS) ends at what it reached."""
+    consumer = AIOKafkaConsumer(**kafka.client_options(), group_id=None, enable_auto_commit=False,
+                                auto_offset_reset="earliest")  # offsets before the log's start: read from its start
+    found: list[ConsumerMessage | Absent] = []
+    cursor = first
     try:
-        await consumer.start()
-        consumer.assign([tp])
-        consumer.seek(tp, first)
-        deadline = time.monotonic() + READ_SECONDS
-        while await consumer.position(tp) < end and time.monotonic() < deadline:
-            batch = await consumer.getmany(tp, timeout_ms=500, max_records=end - first)
-            records += [record for record in batch.get(tp, []) if record.offset < end]
+        async with asyncio.timeout(READ_SECONDS):
+            await consumer.start()
+            consumer.assign([tp])
+            consumer.seek(tp, first)
+            while cursor < end:
+                batch = await consumer.getmany(tp, timeout_ms=500, max_records=end - cursor)
+                for record in batch.get(tp, []):
+                    if cursor <= record.offset < end:
+                        found += [Absent(tp.topic, tp.partition, cursor, record.offset)] if record.offset > cursor else []
+                        found.append(as_message(record))
+                        cursor = record.offset + 1
+                reached = min(await consumer.position(tp), end)
+                if reached > cursor:  # the log has nothing there (or nothing any more)
+                    found.append(Absent(tp.topic, tp.partition, cursor, reached))
+                    cursor = reached
+    except TimeoutError:
+        pass
     finally:
         await consumer.stop()
-    return [as_message(record) for record in records]
+    return found
 
 
 def as_message(record) -> ConsumerMessage:

@@ -26,7 +26,7 @@ from worker.app import app, settings
 from worker.logs import log
 from worker.metrics import metrics
 from worker.progress import SOURCE_TOPICS, progress
-from worker.skipped_records import read_range
+from worker.skipped_records import Absent, read_range
 from worker.stages.supervision import exit_worker
 from worker.tally_topic import committed_offsets
 
@@ -60,6 +60,9 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[list]], stage: 
             # Acknowledged in turn: commits never pass the next offset to handle (worker.progress).
             await handled.put((message, event, None))
             return
+        if isinstance(message, Absent):
+            await handled.put((message, event, []))  # offsets without a record: passed over in turn
+            return
         started = time.perf_counter()
         try:
             deliveries = await handle(message)
@@ -79,8 +82,8 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[list]], stage: 
 
 
 async def read_skipped_before(message) -> list:
-    """The records of the message's partition that Faust skipped before it, read from the broker: none if there is no
-    hole, or if the partition is no longer ours (its new owner reads them)."""
+    """The records of the message's partition that Faust skipped before it, read from the broker (worker.skipped_records):
+    none if there is no hole, or if the partition is not ours (any more): its owner reads them."""
     first = progress.skipped_before(message)
     tp = TopicPartition(message.topic, message.partition)
     if first is None or tp not in _assigned_sources():
@@ -88,10 +91,14 @@ async def read_skipped_before(message) -> list:
     try:
         skipped = await read_range(settings.kafka, tp, first, message.offset)
     except KafkaError as error:
-        skipped = []
         log.warning("skipped_records_unread", partition=f"{tp.topic}[{tp.partition}]", error=str(error))
+        return []
+    if tp not in progress.dispatched:
+        return []  # revoked while it was read
+    # Faust counts an offset it never acknowledged as unhandled and proposes no commit past it: these are ours now.
+    await app.consumer.take_over(tp, first, message.offset)
     log.warning("skipped_records_read", partition=f"{tp.topic}[{tp.partition}]", first=first, end=message.offset,
-                read=len(skipped))
+                read=sum(1 for record in skipped if not isinstance(record, Absent)))
     return skipped
 
 
