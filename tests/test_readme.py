@@ -16,6 +16,12 @@ def readme_consumer_example() -> str:
     return next(b for b in blocks if "AIOKafkaConsumer" in b)
 
 
+def interruptible() -> None:
+    """Ctrl-C as in a terminal: a test run started in the background by a shell ignores SIGINT, and so would the
+    example, which stops on it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_readme_consumer_example_prints_the_rows(pipeline, seed_documents, tmp_path):
     pipeline.start_worker()
     pipeline.replay(seed_documents)
@@ -27,7 +33,7 @@ def test_readme_consumer_example_prints_the_rows(pipeline, seed_documents, tmp_p
     out = tmp_path / "out.txt"
     with out.open("w") as sink:
         consumer = subprocess.Popen([sys.executable, str(script)], env={**os.environ, **pipeline.kafka.as_env()},
-                                    stdout=sink, stderr=subprocess.STDOUT)
+                                    stdout=sink, stderr=subprocess.STDOUT, preexec_fn=interruptible)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(out.read_text().splitlines()) < len(rows):
             time.sleep(0.5)
