@@ -1,8 +1,8 @@
 """The worker's stored state as Faust tables, each a compacted changelog topic whose values are our pydantic models:
 the tally's contributions (worker.tally derives the rows from them) and the router's document versions.
 
-Each model has a codec of its own (JSON by pydantic), so a table holds models, validated once when a changelog
-record is read back, not at every access. A table is written by the agent of one source partition and its
+Each model has a codec of its own (JSON by pydantic): a changelog record is validated once when it is read back (not
+at every access), and the table holds it as a compact record (worker.stored). A table is written by the agent of one source partition and its
 changelog record goes to that partition, so it recovers with the partition.
 """
 
@@ -13,32 +13,37 @@ from faust.serializers import codecs
 from pydantic import BaseModel
 
 from schemas.tally import Contribution, DocumentVersion
+from worker.stored import StoredContribution, StoredVersion
 from worker.tally import Tally
 
-
-class ModelCodec(codecs.Codec):
-    """A pydantic model as its JSON, as on the topic."""
-
-    def __init__(self, model: type[BaseModel]) -> None:
-        super().__init__(model=model)
-        self.model = model
-
-    def _dumps(self, value: BaseModel) -> bytes:
-        return value.model_dump_json().encode()
-
-    def _loads(self, data: bytes) -> BaseModel:
-        return self.model.model_validate_json(data)
+#: A stored record: built from its model (`of`), and back to it (`model()`).
+Stored = StoredContribution | StoredVersion
 
 
-def model_schema(model: type[BaseModel]) -> faust.Schema:
+class StoredCodec(codecs.Codec):
+    """A stored record as its model's JSON, as on the topic."""
+
+    def __init__(self, model: type[BaseModel], stored: type[Stored]) -> None:
+        super().__init__(model=model, stored=stored)
+        self.model, self.stored = model, stored
+
+    def _dumps(self, value: Stored) -> bytes:
+        return value.model().model_dump_json().encode()
+
+    def _loads(self, data: bytes) -> Stored:
+        return self.stored.of(self.model.model_validate_json(data))
+
+
+def model_schema(model: type[BaseModel], stored: type[Stored]) -> faust.Schema:
     """Keys are plain UTF-8 strings; values the model's JSON (readable by any Kafka client)."""
     name = f"pydantic-{model.__name__}"
-    codecs.register(name, ModelCodec(model))
+    codecs.register(name, StoredCodec(model, stored))
     return faust.Schema(key_type=str, key_serializer="raw", value_serializer=name)
 
 
-def model_table(app: faust.App, name: str, model: type[BaseModel], changelog: str, partitions: int) -> faust.Table:
-    schema = model_schema(model)
+def model_table(app: faust.App, name: str, model: type[BaseModel], stored: type[Stored], changelog: str,
+                partitions: int) -> faust.Table:
+    schema = model_schema(model, stored)
     topic = app.topic(changelog, schema=schema, partitions=partitions, compacting=True)
     table = app.Table(name, schema=schema, key_type=str, partitions=partitions, changelog_topic=topic)
     # A Table takes its codecs from its key and value types (JSON unless a Faust Record says otherwise): ours
@@ -49,7 +54,8 @@ def model_table(app: faust.App, name: str, model: type[BaseModel], changelog: st
 
 def worker_state(app: faust.App, topics, partitions: int) -> tuple[Tally, faust.Table]:
     """The tally (its contributions stored, its rows derived again after each recovery) and the document versions."""
-    contributions = model_table(app, "tally-contributions", Contribution, topics.contributions, partitions)
+    contributions = model_table(app, "tally-contributions", Contribution, StoredContribution, topics.contributions,
+                                partitions)
     tally = Tally(contributions)
 
     @contributions.on_recover
@@ -57,4 +63,4 @@ def worker_state(app: faust.App, topics, partitions: int) -> tuple[Tally, faust.
         # The worker's partitions may have changed: the rows are derived again at the next use.
         tally.stale = True
 
-    return tally, model_table(app, "document-versions", DocumentVersion, topics.versions, partitions)
+    return tally, model_table(app, "document-versions", DocumentVersion, StoredVersion, topics.versions, partitions)

@@ -1,8 +1,8 @@
 """The tally rules (pure): how one version of a document changes the rows of the (wave, place)s it speaks of.
 
 Claims are not summed: news reports restate the same running figures, so a row's headline is its largest
-distinct claim. The only stored state is what each document contributed to each row (`Contribution`, one record
-per change, so a crash never leaves half a change); rows and their claims are derived from the contributions in
+distinct claim. The only stored state is what each document contributed to each row (a Contribution, kept as a
+worker.stored.StoredContribution; one record per change, so a crash never leaves half a change); rows and their claims are derived from the contributions in
 memory (`Tally.rebuild` after a recovery), with the work of one change independent of the documents a row has:
 - a contribution records its feed position and text digest: a redelivery or the same text again changes nothing,
   and a later version with another text (a correction) retracts the earlier one first;
@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from schemas import NATIONWIDE, DetentionClaim, PlaceEvidence, Report, tally_key
-from schemas.tally import DIGEST_CHARS, TOP_CLAIMS, CarriedClaim, ClaimTally, Contribution, DocumentVersion, TallyRow
+from schemas.tally import DIGEST_CHARS, TOP_CLAIMS, ClaimTally, TallyRow
+from worker.stored import StoredClaim, StoredContribution, StoredVersion
 
 
-def claim_key(row_key: str, claim: CarriedClaim) -> str:
+def claim_key(row_key: str, claim: StoredClaim) -> str:
     """The claim's identity within its row; also its key on protest.tally-claims."""
     return f"{row_key}|{claim.count}|{claim.upper or ''}|{claim.qualifier}|{claim.scope}|{claim.source or ''}"
 
@@ -32,7 +33,7 @@ def contribution_key(row_key: str, doc_id: str) -> str:
     return f"{row_key}\x00{doc_id}"
 
 
-def route_report(versions: MutableMapping[str, DocumentVersion], report: Report, position: int,
+def route_report(versions: MutableMapping[str, StoredVersion], report: Report, position: int,
                  published_at: datetime) -> list[PlaceEvidence]:
     """The evidence to send for this version of a report, recording it as the document's current version.
 
@@ -51,7 +52,7 @@ def route_report(versions: MutableMapping[str, DocumentVersion], report: Report,
         withdrawn_from = sorted(set(current.rows + current.withdrawn_from) - set(rows))
     else:
         withdrawn_from = []
-    versions[report.doc_id] = DocumentVersion(position=position, text_digest=digest, rows=rows, withdrawn_from=withdrawn_from)
+    versions[report.doc_id] = StoredVersion(position, digest, tuple(rows), tuple(withdrawn_from))
     return evidence + [withdrawal(key, report.doc_id, published_at, position, digest) for key in withdrawn_from]
 
 
@@ -78,7 +79,7 @@ def withdrawal(row_key: str, doc_id: str, published_at: datetime, position: int,
                          text_digest=digest, withdrawn=True)
 
 
-def supersedes(evidence: PlaceEvidence, contribution: Contribution | None) -> bool:
+def supersedes(evidence: PlaceEvidence, contribution: StoredContribution | None) -> bool:
     """A first version, or a later position with another text; a redelivery, an older version or the same text
     again changes nothing."""
     if contribution is None:
@@ -86,14 +87,13 @@ def supersedes(evidence: PlaceEvidence, contribution: Contribution | None) -> bo
     return evidence.position > contribution.position and evidence.text_digest != contribution.text_digest
 
 
-def carried(claims: list[DetentionClaim]) -> list[CarriedClaim]:
+def carried(claims: list[DetentionClaim]) -> tuple[StoredClaim, ...]:
     """The distinct claims of a document for one row (a document that states one claim twice carries it once)."""
-    distinct: dict[tuple, CarriedClaim] = {}
+    distinct: dict[tuple, StoredClaim] = {}
     for claim in claims:
-        kept = CarriedClaim(count=claim.count, upper=claim.upper, qualifier=claim.qualifier, scope=claim.scope,
-                            source=claim.source, text=claim.text, quote=claim.quote)
+        kept = StoredClaim(claim.count, claim.upper, claim.qualifier, claim.scope, claim.source, claim.text, claim.quote)
         distinct.setdefault(kept.rank, kept)
-    return list(distinct.values())
+    return tuple(distinct.values())
 
 
 @dataclass
@@ -103,9 +103,9 @@ class RowState:
     wave: str
     place: str
     country: str | None
-    documents: dict[str, Contribution] = field(default_factory=dict)
+    documents: dict[str, StoredContribution] = field(default_factory=dict)
     #: claim key -> the documents carrying it, in the order they were applied.
-    carriers: dict[str, dict[str, CarriedClaim]] = field(default_factory=dict)
+    carriers: dict[str, dict[str, StoredClaim]] = field(default_factory=dict)
     #: (rank, claim key) of every claim, ascending.
     ranked: list[tuple] = field(default_factory=list)
     first_seen: datetime | None = None
@@ -116,7 +116,7 @@ class RowState:
     def key(self) -> str:
         return tally_key(self.wave, self.place)
 
-    def add(self, contribution: Contribution) -> list[str]:
+    def add(self, contribution: StoredContribution) -> list[str]:
         """Count the contribution in; returns the keys of the claims it changed."""
         self.documents[contribution.doc_id] = contribution
         if self.first_seen is None or contribution.published_at < self.first_seen:
@@ -131,7 +131,7 @@ class RowState:
             keys.append(key)
         return keys
 
-    def remove(self, contribution: Contribution) -> list[str]:
+    def remove(self, contribution: StoredContribution) -> list[str]:
         """Take the contribution out; returns the keys of the claims it changed."""
         del self.documents[contribution.doc_id]
         if contribution.published_at == self.first_seen:
@@ -191,7 +191,7 @@ class Tally:
     """The tally of the rows whose evidence this worker handles: contributions stored in `contributions` (a Faust
     table in the worker, a dict in tests), rows derived from them."""
 
-    def __init__(self, contributions: MutableMapping[str, Contribution]) -> None:
+    def __init__(self, contributions: MutableMapping[str, StoredContribution]) -> None:
         self.contributions = contributions
         self.rows: dict[str, RowState] = {}
         self.stale = True
@@ -232,10 +232,9 @@ class Tally:
             return Change(Outcome.UNCHANGED, evidence.key)
         row = self._row(evidence.wave, evidence.place, evidence.country)
         changed = row.remove(previous) if previous is not None and not previous.withdrawn else []
-        contribution = Contribution(doc_id=evidence.doc_id, wave=evidence.wave, place=evidence.place,
-                                    country=evidence.country, position=evidence.position,
-                                    text_digest=evidence.text_digest, withdrawn=evidence.withdrawn, applied=applied,
-                                    published_at=evidence.published_at, claims=carried(evidence.claims))
+        contribution = StoredContribution(evidence.doc_id, evidence.wave, evidence.place, evidence.country, evidence.position,
+                                          evidence.text_digest, evidence.withdrawn, applied, evidence.published_at,
+                                          carried(evidence.claims))
         self.contributions[own_key] = contribution
         if not evidence.withdrawn:
             changed += row.add(contribution)

@@ -1,0 +1,34 @@
+"""The tally's stored records: compact in memory, their models' JSON on the changelog topics, unchanged by a round trip."""
+
+from datetime import datetime, timezone
+
+from schemas.tally import CarriedClaim, Contribution, DocumentVersion
+from worker.state import StoredCodec
+from worker.stored import StoredContribution, StoredVersion
+
+CONTRIBUTION = Contribution(
+    doc_id="doc-1", wave="anti-war-2022", place="Kazan", country="RU", position=7, text_digest="0123456789abcdef",
+    applied=12, published_at=datetime(2022, 3, 6, 12, 30, tzinfo=timezone.utc),
+    claims=[CarriedClaim(count=40, qualifier="at_least", scope="day", source="OVD-Info", text="at least 40",
+                         quote="Police detained at least 40 people in Kazan, OVD-Info said."),
+            CarriedClaim(count=10, upper=15, qualifier="at_least", scope="day", text="10-15", quote="10-15 detained")])
+VERSION = DocumentVersion(position=7, text_digest="0123456789abcdef", rows=["anti-war-2022/Kazan"],
+                          withdrawn_from=["anti-war-2022/nationwide"])
+
+
+def test_a_contribution_keeps_every_field():
+    stored = StoredContribution.of(CONTRIBUTION)
+    assert stored.model() == CONTRIBUTION
+    assert stored.claims[0].rank == CONTRIBUTION.claims[0].rank
+
+
+def test_a_document_version_keeps_every_field():
+    assert StoredVersion.of(VERSION).model() == VERSION
+
+
+def test_the_changelog_carries_the_models_json_and_reads_back_the_stored_record():
+    for model, stored in ((Contribution, StoredContribution.of(CONTRIBUTION)), (DocumentVersion, StoredVersion.of(VERSION))):
+        codec = StoredCodec(model, type(stored))
+        data = codec.dumps(stored)
+        assert model.model_validate_json(data) == stored.model(), "any Kafka client reads the model's JSON"
+        assert codec.loads(data) == stored

@@ -1,0 +1,71 @@
+"""The tally's stored records as the worker keeps them in memory: frozen, slotted dataclasses with the fields of
+schemas.tally's Contribution, CarriedClaim and DocumentVersion, which stay the format of their changelog topics.
+
+The worker keeps one contribution per (row, document) and one version per document for as long as it runs. A pydantic
+instance keeps a dict of its fields and a set of the fields that were given: measured with tracemalloc, 2,320 bytes
+for a contribution with one claim and 640 for a document version; these hold the same values in about a third.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from schemas.tally import CarriedClaim, Contribution, DocumentVersion
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClaim:
+    count: int
+    upper: int | None
+    qualifier: str
+    scope: str
+    source: str | None
+    text: str
+    quote: str
+
+    @property
+    def rank(self) -> tuple:
+        """Larger claims first; ties broken by the rest of the identity, so every worker orders alike."""
+        return (self.count, self.upper or 0, self.qualifier, self.scope, self.source or "")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredContribution:
+    doc_id: str
+    wave: str
+    place: str
+    country: str | None
+    position: int
+    text_digest: str
+    withdrawn: bool
+    applied: int
+    published_at: datetime
+    claims: tuple[StoredClaim, ...]
+
+    @classmethod
+    def of(cls, model: Contribution) -> StoredContribution:
+        fields = {name: getattr(model, name) for name in Contribution.model_fields}
+        return cls(**{**fields, "claims": tuple(StoredClaim(**claim.model_dump()) for claim in model.claims)})
+
+    def model(self) -> Contribution:
+        """As on the changelog topic. Not validated again: the values were validated when they came in."""
+        fields = {name: getattr(self, name) for name in Contribution.model_fields}
+        return Contribution.model_construct(**{**fields, "claims": [CarriedClaim.model_construct(**asdict(claim))
+                                                                     for claim in self.claims]})
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    position: int
+    text_digest: str
+    rows: tuple[str, ...]
+    withdrawn_from: tuple[str, ...]
+
+    @classmethod
+    def of(cls, model: DocumentVersion) -> StoredVersion:
+        return cls(model.position, model.text_digest, tuple(model.rows), tuple(model.withdrawn_from))
+
+    def model(self) -> DocumentVersion:
+        return DocumentVersion.model_construct(position=self.position, text_digest=self.text_digest, rows=list(self.rows),
+                                               withdrawn_from=list(self.withdrawn_from))
