@@ -16,19 +16,14 @@ VERSION = DocumentVersion(position=7, text_digest="0123456789abcdef", rows=["ant
                           withdrawn_from=["anti-war-2022/nationwide"])
 
 
-def test_a_contribution_keeps_every_field():
-    stored = StoredContribution.of(CONTRIBUTION)
-    assert stored.model() == CONTRIBUTION
-    assert stored.claims[0].rank == CONTRIBUTION.claims[0].rank
-
-
-def test_a_document_version_keeps_every_field():
-    assert StoredVersion.of(VERSION).model() == VERSION
-
-
 def test_the_changelog_carries_the_models_json_and_reads_back_the_stored_record():
-    for model, stored in ((Contribution, StoredContribution.of(CONTRIBUTION)), (DocumentVersion, StoredVersion.of(VERSION))):
+    for model, original, stored in ((Contribution, CONTRIBUTION, StoredContribution.of(CONTRIBUTION)),
+                                    (DocumentVersion, VERSION, StoredVersion.of(VERSION))):
         codec = StoredCodec(model, type(stored))
         data = codec.dumps(stored)
-        assert model.model_validate_json(data) == stored.model(), "any Kafka client reads the model's JSON"
+        assert data == original.model_dump_json().encode(), "the model's JSON, as any Kafka client reads it"
         assert codec.loads(data) == stored
+
+
+def test_a_claim_ranks_as_its_model_does():
+    assert StoredContribution.of(CONTRIBUTION).claims[1].rank == CONTRIBUTION.claims[1].rank

@@ -8,10 +8,10 @@ for a contribution with one claim and 640 for a document version; these hold the
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 
-from schemas.tally import CarriedClaim, Contribution, DocumentVersion
+from schemas.tally import Contribution, DocumentVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +48,6 @@ class StoredContribution:
         fields = {name: getattr(model, name) for name in Contribution.model_fields}
         return cls(**{**fields, "claims": tuple(StoredClaim(**claim.model_dump()) for claim in model.claims)})
 
-    def model(self) -> Contribution:
-        """As on the changelog topic. Not validated again: the values were validated when they came in."""
-        fields = {name: getattr(self, name) for name in Contribution.model_fields}
-        return Contribution.model_construct(**{**fields, "claims": [CarriedClaim.model_construct(**asdict(claim))
-                                                                     for claim in self.claims]})
-
 
 @dataclass(frozen=True, slots=True)
 class StoredVersion:
@@ -65,7 +59,3 @@ class StoredVersion:
     @classmethod
     def of(cls, model: DocumentVersion) -> StoredVersion:
         return cls(model.position, model.text_digest, tuple(model.rows), tuple(model.withdrawn_from))
-
-    def model(self) -> DocumentVersion:
-        return DocumentVersion.model_construct(position=self.position, text_digest=self.text_digest, rows=list(self.rows),
-                                               withdrawn_from=list(self.withdrawn_from))
