@@ -74,19 +74,20 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[list]], stage: 
 
     try:
         async for event in manual.events():
-            for skipped in await read_skipped_before(event.message):
-                await handle_in_order(skipped, None)
+            first = progress.skipped_before(event.message)
+            if first is not None:  # a hole: rare, so no coroutine per event for it
+                for skipped in await read_skipped(event.message, first):
+                    await handle_in_order(skipped, None)
             await handle_in_order(event.message, event)
     finally:
         acknowledging.cancel()
 
 
-async def read_skipped_before(message) -> list:
-    """The records of the message's partition that Faust skipped before it, read from the broker (worker.skipped_records):
-    none if there is no hole, or if the partition is not ours (any more): its owner reads them."""
-    first = progress.skipped_before(message)
+async def read_skipped(message, first: int) -> list:
+    """The records of the message's partition that Faust skipped before it, from `first` on, read from the broker
+    (worker.skipped_records): none if the partition is not ours (any more): its owner reads them."""
     tp = TopicPartition(message.topic, message.partition)
-    if first is None or tp not in _assigned_sources():
+    if tp not in _assigned_sources():
         return []
     try:
         skipped = await read_range(settings.kafka, tp, first, message.offset)
