@@ -147,3 +147,14 @@ def test_records_in_flight_on_a_partition_kept_through_a_rebalance_are_not_hande
     progress.start({TP: 3})  # a rebalance while 3 and 4 are in flight
     assert not progress.admit(message(3)), "a redelivery of a record still in flight"
     assert progress.admit(message(5))
+
+
+def test_records_in_flight_while_the_assignment_was_read_are_not_handed_over_again():
+    progress = Progress()
+    assert progress.admit(message(0))  # its deliveries are still being confirmed when the start becomes known
+    progress.start({TP: 0})
+    assert progress.skipped_before(message(1)) is None, "record 0 is in flight, not a hole"
+    assert progress.admit(message(1)) and not progress.admit(message(0))
+    for offset in (0, 1):
+        progress.handled(message(offset))
+    assert progress.committable(TP, 5) == 2

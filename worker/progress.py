@@ -40,6 +40,8 @@ class Progress:
     #: Per partition whose start is not known yet (its assignment is being read): the run of offsets handled
     #: meanwhile, as (first, next, broken).
     early: dict[TopicPartition, tuple[int, int, bool]] = field(default_factory=dict)
+    #: The same for the offsets handed to an agent meanwhile (some may still be in flight when the start is known).
+    early_dispatched: dict[TopicPartition, tuple[int, int, bool]] = field(default_factory=dict)
     lag_unchanged_since: tuple[int, bool] = (-1, False)
     #: For /health: per-partition lag, when the committed offsets last moved, when an event was last handled.
     lag: dict[TopicPartition, int] = field(default_factory=dict)
@@ -65,7 +67,9 @@ class Progress:
         expected = self.dispatched.get(tp)
         if expected is not None and message.offset != expected:
             return False
-        if expected is not None:
+        if expected is None:
+            extend_run(self.early_dispatched, tp, message.offset)
+        else:
             self.dispatched[tp] = following(message)
         self.in_flight += 1
         return True
@@ -82,33 +86,24 @@ class Progress:
         self.last_handled_at = time.monotonic()
         expected = self.next_offset.get(tp)
         if expected is None:
-            self._handled_early(tp, message.offset)
+            extend_run(self.early, tp, message.offset)
         elif message.offset == expected:
             self.next_offset[tp] = following(message)
-
-    def _handled_early(self, tp: TopicPartition, offset: int) -> None:
-        run = self.early.get(tp)
-        if run is None:
-            self.early[tp] = (offset, offset + 1, False)
-        elif offset == run[1]:
-            self.early[tp] = (run[0], offset + 1, run[2])
-        elif offset > run[1]:
-            self.early[tp] = (run[0], run[1], True)
 
     def start(self, assigned: dict[TopicPartition, int]) -> None:
         """Take a new assignment, given each partition's committed offset. A partition continues from there, or
         from further on where our agents already handled the records that follow it without a hole (before this
-        assignment, or while it was being read). On a partition kept, records in flight stay in flight."""
+        assignment, or while it was being read). Records in flight (on a partition kept, or handed over while the
+        assignment was read) stay in flight: they are not handed over again."""
         handled_before, dispatched_before = self.next_offset, self.dispatched
-        self.next_offset = {}
+        self.next_offset, self.dispatched = {}, {}
         for tp, committed in assigned.items():
             start = max(committed, handled_before.get(tp, committed))
-            first, run_end, broken = self.early.pop(tp, (start, start, False))
-            if first <= start < run_end and not broken:
-                start = run_end
-            self.next_offset[tp] = start
+            self.next_offset[tp] = run_from(start, self.early.pop(tp, None))
+            self.dispatched[tp] = max(run_from(self.next_offset[tp], self.early_dispatched.pop(tp, None)),
+                                      dispatched_before.get(tp, start))
         self.early.clear()
-        self.dispatched = {tp: max(start, dispatched_before.get(tp, start)) for tp, start in self.next_offset.items()}
+        self.early_dispatched.clear()
 
     def committable(self, tp, proposed: int) -> int | None:
         """The offset that may be committed for `tp` when Faust proposes `proposed`."""
@@ -116,6 +111,26 @@ class Progress:
             return proposed
         handled = self.next_offset.get(TopicPartition(tp.topic, tp.partition))
         return None if handled is None else min(proposed, handled)
+
+
+def extend_run(runs: dict[TopicPartition, tuple[int, int, bool]], tp: TopicPartition, offset: int) -> None:
+    """Add an offset to its partition's run (first, next, broken): one past a hole breaks the run."""
+    run = runs.get(tp)
+    if run is None:
+        runs[tp] = (offset, offset + 1, False)
+    elif offset == run[1]:
+        runs[tp] = (run[0], offset + 1, run[2])
+    elif offset > run[1]:
+        runs[tp] = (run[0], run[1], True)
+
+
+def run_from(start: int, run: tuple[int, int, bool] | None) -> int:
+    """Where a partition continues from `start`, given a run of offsets already done: past the run when it covers
+    `start` without a hole, else `start`."""
+    if run is None:
+        return start
+    first, run_end, broken = run
+    return run_end if first <= start < run_end and not broken else start
 
 
 def following(message) -> int:
