@@ -66,7 +66,7 @@ def test_every_stage_is_listed_before_its_first_event_and_the_content_type_is_pr
     metrics.processing_seconds.labels("tally").observe(0.003)
     found = samples(metrics)
     counts = {labels: value for (name, labels), value in found.items() if name == "protest_tally_processing_seconds_count"}
-    assert counts == {(("stage", "ingest"),): 0, (("stage", "route"),): 0, (("stage", "tally"),): 1}
+    assert counts == {(("stage", "ingest"),): 0, (("stage", "tally"),): 1}
     assert found[("protest_tally_processing_seconds_bucket", (("le", "0.002"), ("stage", "tally")))] == 0
     assert found[("protest_tally_processing_seconds_bucket", (("le", "0.005"), ("stage", "tally")))] == 1
     assert metrics.render()[1].startswith("text/plain; version=")

@@ -63,6 +63,7 @@ app = ProtestTallyApp(
     broker_rebalance_timeout=10.0,
     consumer_auto_offset_reset="earliest",
     producer_acks=-1,
+    producer_linger=0.005,
     producer_max_request_size=MAX_MESSAGE_BYTES,
     producer_max_batch_size=settings.producer_batch_bytes,
     table_standby_replicas=0,

@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector
 
 from schemas import Report
 
-STAGES = ("ingest", "route", "tally")
+STAGES = ("ingest", "tally")
 #: Reading a news item takes about 2 ms, routing and tallying less; a page of megabytes takes seconds.
 PROCESSING_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 

@@ -23,7 +23,7 @@ from worker.skipped_records import Absent
 
 _topics = worker_settings().topics
 #: The topics our agents consume; the tally changelog is only read for recovery and is not guarded.
-SOURCE_TOPICS = frozenset({_topics.raw, _topics.reports, _topics.evidence})
+SOURCE_TOPICS = frozenset({_topics.raw, _topics.evidence})
 
 
 @dataclass

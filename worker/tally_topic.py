@@ -127,7 +127,7 @@ async def wait_until_processed(kafka: KafkaConnection, topics: TopicNames, group
             raise RuntimeError("the worker exited before the pipeline was done")
         ends = await end_offsets(kafka, [topics.reports, topics.dead_letter, topics.tally])
         outputs = sum(end for tp, end in ends.items() if tp.topic in (topics.reports, topics.dead_letter))
-        lag = await group_lag(kafka, group_id, [topics.raw, topics.reports, topics.evidence])
+        lag = await group_lag(kafka, group_id, [topics.raw, topics.evidence])
         snapshot = (outputs, lag, sum(end for tp, end in ends.items() if tp.topic == topics.tally))
         if outputs >= expected_items and lag == 0 and snapshot == last_snapshot:
             return

@@ -137,7 +137,7 @@ def run_workers(kafka: KafkaConnection, documents: list[ArchivedDocument], worke
         async def replay_and_wait() -> None:
             await replay(kafka, settings.topics.raw, documents, rate=rate)
             topics = settings.topics
-            await wait_done(kafka, run_id, [topics.raw, topics.reports, topics.evidence], [topics.reports, topics.dead_letter],
+            await wait_done(kafka, run_id, [topics.raw, topics.evidence], [topics.reports, topics.dead_letter],
                             len(documents), alive=lambda: all(p.process.poll() is None for p in processes), on_poll=sample)
 
         asyncio.run(replay_and_wait())
