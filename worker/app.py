@@ -71,13 +71,7 @@ app = ProtestTallyApp(
 )
 
 raw_topic = app.topic(settings.topics.raw, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-reports_topic = app.topic(settings.topics.reports, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 evidence_topic = app.topic(settings.topics.evidence, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-dead_letter_topic = app.topic(settings.topics.dead_letter, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-# The tally's rows go to protest.tally and its distinct claims to protest.tally-claims (compacted: the latest
-# record per key is current), which downstream consumers read; what the worker stores is in worker.state.
-tally_topic = app.topic(settings.topics.tally, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-claims_topic = app.topic(settings.topics.tally_claims, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 worker_tally, versions_table = worker_state(app, settings.topics, settings.partitions)
 
 
@@ -89,3 +83,13 @@ def main() -> None:
     import worker.web.metrics  # noqa: F401 - registers GET /metrics
 
     app.main()
+
+
+async def send(topic: str, key: bytes | None, value: bytes | None, timestamp: float | None = None,
+               headers: list[tuple[str, bytes]] | None = None):
+    """Hand a record for `topic` to the producer; returns its delivery, an awaitable of its RecordMetadata.
+
+    Straight to Faust's producer: a Faust Topic's send wraps each record in futures and sensor calls our agents do
+    not use. The topics we only write to (reports, dead letters, the tally's rows and
+    claims, which downstream consumers read) are created by worker.topics."""
+    return await app.producer.send(topic, key, value, partition=None, timestamp=timestamp, headers=headers)

@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from schemas import DeadLetter
-from worker.app import dead_letter_topic
+from worker.app import send, settings
 from worker.logs import log
 from worker.metrics import metrics
 from worker.records import MAX_FEED_RECORD_BYTES
@@ -41,7 +41,7 @@ async def dead_letter(message, error: BaseException, doc_id: str | None = None) 
     )
     log.warning("dead_lettered", topic=message.topic, partition=message.partition, offset=message.offset,
                 doc_id=doc_id, error_class=record.error_class, error=record.error_message[:300])
-    delivery = await dead_letter_topic.send(key=message.key, value=record.model_dump_json().encode())
+    delivery = await send(settings.topics.dead_letter, message.key, record.model_dump_json().encode())
     await delivery
     metrics.dead_letters.labels(record.error_class).inc()
 

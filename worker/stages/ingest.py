@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from worker.app import app, evidence_topic, raw_topic, reports_topic, versions_table
+from worker.app import app, raw_topic, send, settings, versions_table
 from worker.logs import log
 from worker.metrics import metrics
 from worker.records import read_article, read_feed_item
@@ -50,10 +50,10 @@ async def ingest_message(message) -> list:
         await dead_letter(message, error, doc_id=item.doc_id)
         metrics.items.inc()
         return []
-    deliveries = [await reports_topic.send(key=item.doc_id.encode(), value=value,
-                                           timestamp=item.published_at.timestamp(), headers=source_headers(message))]
-    deliveries += [await evidence_topic.send(key=piece.key.encode(), value=piece.model_dump_json().encode())
-                   for piece in evidence]
+    topics = settings.topics
+    deliveries = [await send(topics.reports, item.doc_id.encode(), value, item.published_at.timestamp(),
+                             source_headers(message))]
+    deliveries += [await send(topics.evidence, piece.key.encode(), piece.model_dump_json().encode()) for piece in evidence]
     metrics.items.inc()
     metrics.reported(report)
     log.debug("reported", doc_id=item.doc_id, partition=message.partition, offset=message.offset, wave=report.wave,

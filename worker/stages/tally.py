@@ -4,7 +4,7 @@ into the tally (worker.tally) and publish the changed rows and claims."""
 from __future__ import annotations
 
 from schemas import PlaceEvidence
-from worker.app import app, claims_topic, evidence_topic, tally_topic, worker_tally
+from worker.app import app, evidence_topic, send, settings, worker_tally
 from worker.logs import log
 from worker.stages.dead_letter import dead_letter, read_or_dead_letter
 from worker.stages.watchdog import process_each
@@ -30,10 +30,13 @@ async def tally_message(message) -> list:
 async def publish(change: Change) -> list:
     if change.outcome is Outcome.UNCHANGED:
         return []
-    deliveries = [await claims_topic.send(key=key.encode(), value=claim and claim.model_dump_json().encode())
+    # Downstream consumers read the rows on protest.tally and the distinct claims on protest.tally-claims
+    # (compacted: the latest record per key is current; None is a tombstone).
+    topics = settings.topics
+    deliveries = [await send(topics.tally_claims, key.encode(), claim and claim.model_dump_json().encode())
                   for key, claim in change.claims.items()]
     row = change.row and change.row.model_dump_json().encode()
-    return [*deliveries, await tally_topic.send(key=change.row_key.encode(), value=row)]
+    return [*deliveries, await send(topics.tally, change.row_key.encode(), row)]
 
 
 # Each event is acknowledged only once its sends are delivered (worker.stages.watchdog.process_each); the
