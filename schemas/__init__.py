@@ -3,7 +3,8 @@
 from schemas.dead_letter import DeadLetter
 from schemas.feed import FeedItem
 from schemas.report import NATIONWIDE, DetentionClaim, Place, Qualifier, Report, Scope, Wave
-from schemas.tally import CarriedClaim, ClaimTally, Contribution, DocumentVersion, PlaceEvidence, TallyRow, tally_key
+from schemas.tally import (CarriedClaim, ClaimTally, Contribution, DocumentVersion, EvidenceBatch, PlaceEvidence, TallyRow,
+                           tally_key)
 
 #: Every message model, by the file name its JSON Schema is exported to.
 MESSAGE_MODELS = {
@@ -12,6 +13,7 @@ MESSAGE_MODELS = {
     "DetentionClaim": DetentionClaim,
     "Place": Place,
     "PlaceEvidence": PlaceEvidence,
+    "EvidenceBatch": EvidenceBatch,
     "ClaimTally": ClaimTally,
     "TallyRow": TallyRow,
     "Contribution": Contribution,
@@ -21,6 +23,6 @@ MESSAGE_MODELS = {
 }
 
 __all__ = [
-    "NATIONWIDE", "MESSAGE_MODELS", "CarriedClaim", "ClaimTally", "Contribution", "DeadLetter", "DocumentVersion", "DetentionClaim", "FeedItem", "Place",
+    "NATIONWIDE", "MESSAGE_MODELS", "CarriedClaim", "ClaimTally", "Contribution", "DeadLetter", "DocumentVersion", "DetentionClaim", "EvidenceBatch", "FeedItem", "Place",
     "PlaceEvidence", "Qualifier", "Report", "Scope", "TallyRow", "Wave", "tally_key",
 ]

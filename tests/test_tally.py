@@ -70,7 +70,9 @@ def test_a_redelivery_changes_nothing():
     state = applied(evidence("a", [claim(1000)], position=3))
     change = state.apply(evidence("a", [claim(1000)], position=3))
     assert change.outcome is Outcome.REDELIVERED, "published again, in case the first publication was lost"
-    assert change.row == state.rows[ROW] and state.rows[ROW].version == 1
+    published = state.tally.publication([change])
+    assert published.rows == {ROW: state.rows[ROW]} and state.rows[ROW].version == 1
+    assert [(c.count, c.documents) for c in published.claims.values()] == [(1000, 1)]
 
 
 def test_the_same_text_again_at_a_later_position_changes_nothing():
@@ -109,8 +111,26 @@ def test_a_middle_carrier_is_unlinked():
 def test_a_withdrawal_of_the_only_document_removes_the_row():
     state = applied(evidence("a", [claim(5)], position=1))
     change = state.apply(evidence("a", position=4, withdrawn=True))
-    assert (change.outcome, change.row, list(change.claims.values())) == (Outcome.REMOVED, None, [None]), "tombstones"
+    published = state.tally.publication([change])
+    assert change.outcome is Outcome.REMOVED
+    assert (published.rows, list(published.claims.values())) == ({ROW: None}, [None]), "tombstones"
     assert ROW not in state.rows
+
+
+def test_a_row_changed_by_several_pieces_is_published_once_as_it_stands_after_the_last():
+    state = applied()
+    changes = [state.apply(evidence("a", [claim(100)], position=1)), state.apply(evidence("b", [claim(300)], position=2)),
+               state.apply(evidence("a", [claim(200)], position=3)), state.apply(evidence("b", [claim(300)], position=2))]
+    published = state.tally.publication(changes)
+    assert published.rows == {ROW: state.rows[ROW]}
+    assert (published.rows[ROW].reports, published.rows[ROW].detained_low, published.rows[ROW].version) == (2, 300, 3)
+    assert {key.split("|")[1]: claim and claim.documents for key, claim in published.claims.items()} == {
+        "100": None, "300": 1, "200": 1}, "the retracted claim as a tombstone, each claim once"
+
+
+def test_unchanged_pieces_publish_nothing():
+    state = applied(evidence("a", [claim(100)], position=5, digest="same"))
+    assert state.tally.publication([state.apply(evidence("a", [claim(100)], position=1))]).rows == {}
 
 
 def test_a_row_carries_its_largest_claims_and_refills_when_they_are_retracted():

@@ -86,10 +86,11 @@ def main() -> None:
 
 
 async def send(topic: str, key: bytes | None, value: bytes | None, timestamp: float | None = None,
-               headers: list[tuple[str, bytes]] | None = None):
-    """Hand a record for `topic` to the producer; returns its delivery, an awaitable of its RecordMetadata.
+               headers: list[tuple[str, bytes]] | None = None, partition: int | None = None):
+    """Hand a record for `topic` to the producer (to the key's partition unless one is given); returns its delivery,
+    an awaitable of its RecordMetadata.
 
     Straight to Faust's producer: a Faust Topic's send wraps each record in futures and sensor calls our agents do
     not use. The topics we only write to (reports, dead letters, the tally's rows and
     claims, which downstream consumers read) are created by worker.topics."""
-    return await app.producer.send(topic, key, value, partition=None, timestamp=timestamp, headers=headers)
+    return await app.producer.send(topic, key, value, partition=partition, timestamp=timestamp, headers=headers)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -177,13 +177,19 @@ class Outcome(enum.Enum):
     REMOVED = "removed"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Change:
     outcome: Outcome
     row_key: str
-    #: The row to publish (None: a tombstone, or nothing when unchanged).
-    row: TallyRow | None = None
-    #: The claims to publish, by key (None: a tombstone).
+    #: The keys of the claims it changed (or, redelivered, carries).
+    claim_keys: tuple[str, ...] = ()
+
+
+@dataclass
+class Publication:
+    """The rows and claims to publish, each as it stands (None: a tombstone)."""
+
+    rows: dict[str, TallyRow | None] = field(default_factory=dict)
     claims: dict[str, ClaimTally | None] = field(default_factory=dict)
 
 
@@ -224,10 +230,7 @@ class Tally:
         own_key = contribution_key(evidence.key, evidence.doc_id)
         previous = self.contributions.get(own_key)
         if previous is not None and previous.position == evidence.position and previous.text_digest == evidence.text_digest:
-            row = rows.get(evidence.key)
-            keys = [claim_key(evidence.key, claim) for claim in previous.claims]
-            return Change(Outcome.REDELIVERED, evidence.key, row and row.row(),
-                          {key: row and row.claim_tally(key) for key in keys})
+            return Change(Outcome.REDELIVERED, evidence.key, tuple(claim_key(evidence.key, c) for c in previous.claims))
         if not supersedes(evidence, previous):
             return Change(Outcome.UNCHANGED, evidence.key)
         row = self._row(evidence.wave, evidence.place, evidence.country)
@@ -239,8 +242,21 @@ class Tally:
         if not evidence.withdrawn:
             changed += row.add(contribution)
         row.version, row.last_updated = applied, evidence.published_at
-        claims = {key: row.claim_tally(key) for key in changed}
         if not row.documents:
             del rows[evidence.key]
-            return Change(Outcome.REMOVED, evidence.key, None, claims)
-        return Change(Outcome.UPDATED, evidence.key, row.row(), claims)
+            return Change(Outcome.REMOVED, evidence.key, tuple(changed))
+        return Change(Outcome.UPDATED, evidence.key, tuple(changed))
+
+    def publication(self, changes: Iterable[Change]) -> Publication:
+        """What to publish after `changes`: each row and claim they touched, once, as it stands now. A row changed
+        by several pieces of one record is published once, in its latest state."""
+        touched_rows: dict[str, None] = {}
+        touched_claims: dict[str, str] = {}  # claim key -> its row's key
+        for change in changes:
+            if change.outcome is not Outcome.UNCHANGED:
+                touched_rows[change.row_key] = None
+                touched_claims.update(dict.fromkeys(change.claim_keys, change.row_key))
+        rows = self.current_rows()
+        claims = {key: rows[row_key].claim_tally(key) if row_key in rows else None
+                  for key, row_key in touched_claims.items()}
+        return Publication({key: rows[key].row() if key in rows else None for key in touched_rows}, claims)

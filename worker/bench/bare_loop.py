@@ -1,7 +1,7 @@
 """The same work as the worker in one plain asyncio loop on aiokafka, without Faust: the yardstick of the pipeline
 benchmark (worker.bench.pipeline). It reads feed.raw and the reports with one consumer, analyses each item and
 sends its Report, folds each report into the tally (the pure rules, a dict for its contributions) and sends each
-changed row and claim to the compacted tally topics; it commits a batch once its sends are delivered.
+row and claim a batch changed to the compacted tally topics; it commits a batch once its sends are delivered.
 
     python -m worker.bench.bare_loop PREFIX GROUP
 """
@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import os
 import sys
+from collections.abc import Iterator
 from datetime import datetime, timezone
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -19,7 +20,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from schemas import Report
 from worker.records import read_article, read_feed_item
 from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection, TopicNames
-from worker.tally import Outcome, Tally, route_report
+from worker.tally import Change, Publication, Tally, route_report
 
 
 async def run(kafka: KafkaConnection, topics: TopicNames, group: str) -> None:
@@ -32,13 +33,15 @@ async def run(kafka: KafkaConnection, topics: TopicNames, group: str) -> None:
     try:
         while True:
             batches = await consumer.getmany(timeout_ms=200, max_records=1000)
-            deliveries = []
+            deliveries, changes = [], []
             for tp, records in batches.items():
                 for record in records:
                     if tp.topic == topics.raw:
                         deliveries.append(await report(producer, topics, record))
                     else:
-                        deliveries.extend(await fold(producer, topics, tally, versions, next(applied), record))
+                        changes += fold(tally, versions, applied, record)
+            # As the worker's tally stage does with the pieces of one record: each changed row and claim once.
+            deliveries += await publish(producer, topics, tally.publication(changes))
             if batches:
                 await asyncio.gather(*deliveries)
                 await consumer.commit()
@@ -54,20 +57,18 @@ async def report(producer: AIOKafkaProducer, topics: TopicNames, record):
                                headers=[("source-offset", str(record.offset).encode())])
 
 
-async def fold(producer: AIOKafkaProducer, topics: TopicNames, tally: Tally, versions: dict, applied: int, record) -> list:
+def fold(tally: Tally, versions: dict, applied: Iterator[int], record) -> list[Change]:
     position = int(dict(record.headers)["source-offset"])
     published_at = datetime.fromtimestamp(record.timestamp / 1000, timezone.utc)
-    deliveries = []
-    for piece in route_report(versions, Report.model_validate_json(record.value), position, published_at):
-        change = tally.apply(piece, applied)
-        if change.outcome is Outcome.UNCHANGED:
-            continue
-        for key, claim in change.claims.items():
-            deliveries.append(await producer.send(topics.tally_claims, key=key.encode(),
-                                                  value=claim and claim.model_dump_json().encode()))
-        deliveries.append(await producer.send(topics.tally, key=change.row_key.encode(),
-                                              value=change.row and change.row.model_dump_json().encode()))
-    return deliveries
+    return [tally.apply(piece, next(applied))
+            for piece in route_report(versions, Report.model_validate_json(record.value), position, published_at)]
+
+
+async def publish(producer: AIOKafkaProducer, topics: TopicNames, publication: Publication) -> list:
+    deliveries = [await producer.send(topics.tally_claims, key=key.encode(), value=claim and claim.model_dump_json().encode())
+                  for key, claim in publication.claims.items()]
+    return deliveries + [await producer.send(topics.tally, key=key.encode(), value=row and row.model_dump_json().encode())
+                         for key, row in publication.rows.items()]
 
 
 if __name__ == "__main__":

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 
+from faust.types import TP
+
 from worker.app import app, raw_topic, send, settings, versions_table
 from worker.logs import log
 from worker.metrics import metrics
 from worker.records import read_article, read_feed_item
 from worker.stages.dead_letter import dead_letter
+from worker.stages.outbox import EvidenceOutbox
 from worker.stages.watchdog import process_each
 from worker.tally import route_report
 
@@ -24,14 +27,22 @@ def source_headers(message) -> list[tuple[str, bytes]]:
             ("source-offset", str(message.offset).encode())]
 
 
+outbox = EvidenceOutbox(settings.topics.evidence, settings.partitions, send)
+
 #: Longer texts are read in a thread: reading one takes milliseconds, which must not starve heartbeats and the web
 #: server on the event loop; shorter ones (most news items) are read in place, which saves the thread hand-off.
 READ_IN_THREAD_CHARS = 20_000
 
 
+def has_backlog(message) -> bool:
+    """Whether feed.raw holds records after this one on its partition (as of the consumer's last fetch)."""
+    highwater = app.consumer.highwater(TP(message.topic, message.partition))
+    return highwater is not None and message.offset + 1 < highwater
+
+
 async def ingest_message(message) -> list:
-    """One feed.raw record -> one Report on protest.reports and its evidence on protest.place-evidence (their
-    deliveries returned), or one DeadLetter."""
+    """One feed.raw record -> one Report on protest.reports and its evidence on its way to protest.place-evidence
+    (worker.stages.outbox; their deliveries returned), or one DeadLetter."""
     try:
         item = read_feed_item(message.key, message.value)
     except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: no record stops the agent
@@ -50,10 +61,10 @@ async def ingest_message(message) -> list:
         await dead_letter(message, error, doc_id=item.doc_id)
         metrics.items.inc()
         return []
-    topics = settings.topics
-    deliveries = [await send(topics.reports, item.doc_id.encode(), value, item.published_at.timestamp(),
+    deliveries = [await send(settings.topics.reports, item.doc_id.encode(), value, item.published_at.timestamp(),
                              source_headers(message))]
-    deliveries += [await send(topics.evidence, piece.key.encode(), piece.model_dump_json().encode()) for piece in evidence]
+    backlog = has_backlog(message)
+    deliveries += {outbox.add(piece, backlog): None for piece in evidence}  # each record's delivery once
     metrics.items.inc()
     metrics.reported(report)
     log.debug("reported", doc_id=item.doc_id, partition=message.partition, offset=message.offset, wave=report.wave,

@@ -1,42 +1,42 @@
-"""Stage 2, protest.place-evidence -> protest.tally: fold each piece of evidence (routed by worker.stages.ingest)
-into the tally (worker.tally) and publish the changed rows and claims."""
+"""Stage 2, protest.place-evidence -> protest.tally: fold the evidence (routed by worker.stages.ingest, many pieces
+to a record under load) into the tally (worker.tally) and publish the changed rows and claims."""
 
 from __future__ import annotations
 
-from schemas import PlaceEvidence
+from schemas import EvidenceBatch
+from schemas.tally import applied_at
 from worker.app import app, evidence_topic, send, settings, worker_tally
 from worker.logs import log
 from worker.stages.dead_letter import dead_letter, read_or_dead_letter
 from worker.stages.watchdog import process_each
-from worker.tally import Change, Outcome
+from worker.tally import Publication
 
 
 async def tally_message(message) -> list:
-    """Fold one piece of evidence into the tally; publish the changed row and claims."""
-    evidence = await read_or_dead_letter(PlaceEvidence, message)
-    if evidence is None:
+    """Fold a record's evidence into the tally, piece by piece; publish each row and claim it changed, once."""
+    batch = await read_or_dead_letter(EvidenceBatch, message)
+    if batch is None:
         return []
-    try:
-        change = worker_tally.apply(evidence, message.offset)
-    except Exception as error:  # noqa: BLE001 - no record stops the agent
-        await dead_letter(message, error, doc_id=evidence.doc_id)
-        return []
-    log.debug(f"tally_{change.outcome.value}", doc_id=evidence.doc_id, key=evidence.key,
-              version=change.row and change.row.version, reports=change.row and change.row.reports,
-              detained_low=change.row and change.row.detained_low)
-    return await publish(change)
+    changes = []
+    for index, evidence in enumerate(batch.pieces):
+        try:
+            change = worker_tally.apply(evidence, applied_at(message.offset, index))
+        except Exception as error:  # noqa: BLE001 - no record stops the agent
+            await dead_letter(message, error, doc_id=evidence.doc_id)
+            continue
+        log.debug(f"tally_{change.outcome.value}", doc_id=evidence.doc_id, key=evidence.key)
+        changes.append(change)
+    return await publish(worker_tally.publication(changes))
 
 
-async def publish(change: Change) -> list:
-    if change.outcome is Outcome.UNCHANGED:
-        return []
+async def publish(publication: Publication) -> list:
     # Downstream consumers read the rows on protest.tally and the distinct claims on protest.tally-claims
     # (compacted: the latest record per key is current; None is a tombstone).
     topics = settings.topics
     deliveries = [await send(topics.tally_claims, key.encode(), claim and claim.model_dump_json().encode())
-                  for key, claim in change.claims.items()]
-    row = change.row and change.row.model_dump_json().encode()
-    return [*deliveries, await send(topics.tally, change.row_key.encode(), row)]
+                  for key, claim in publication.claims.items()]
+    return deliveries + [await send(topics.tally, key.encode(), row and row.model_dump_json().encode())
+                         for key, row in publication.rows.items()]
 
 
 # Each event is acknowledged only once its sends are delivered (worker.stages.watchdog.process_each); the

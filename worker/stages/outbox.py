@@ -1,0 +1,111 @@
+"""Evidence on its way from ingest to the tally: gathered per protest.place-evidence partition and sent as one
+EvidenceBatch record per partition, so that the tally handles one event for many items under load.
+
+While ingest is caught up with feed.raw, each item's evidence is sent at once (at the next turn of the event loop);
+with a backlog, evidence is gathered for up to GATHER_SECONDS or GATHER_PIECES pieces, then sent. Sends keep the order pieces were added in (one send at a time, full records first), which the tally relies on: a
+correction's withdrawal comes after the evidence it withdraws.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from aiokafka.partitioner import DefaultPartitioner
+
+from schemas import EvidenceBatch, PlaceEvidence
+from schemas.tally import PIECES_PER_RECORD
+
+#: How long, and up to how many pieces, evidence is gathered while feed.raw has a backlog. A record then carries the
+#: evidence of tens to hundreds of items; the latency added is bounded, and none while ingest is caught up.
+GATHER_SECONDS = 0.05
+GATHER_PIECES = 500
+
+Send = Callable[..., Awaitable[asyncio.Future]]
+
+
+_PARTITIONER = DefaultPartitioner()
+
+
+def partition_for(key: bytes, partitions: int) -> int:
+    """The partition a record with this key goes to by Kafka's default partitioner (murmur2), which is where
+    Faust's router looks for a row (GET /tally/{wave}/{place}/documents)."""
+    every = list(range(partitions))
+    return _PARTITIONER(key, every, every)
+
+
+class Record:
+    """Pieces for one partition, and the delivery of the record that carries them once it is sent."""
+
+    def __init__(self, partition: int) -> None:
+        self.partition = partition
+        self.pieces: list[PlaceEvidence] = []
+        self.delivery: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    def value(self) -> bytes:
+        return EvidenceBatch(pieces=self.pieces).model_dump_json().encode()
+
+    def deliver(self, sent: asyncio.Future) -> None:
+        """Settle `delivery` as the producer's delivery `sent` settles."""
+        def settle(sent: asyncio.Future) -> None:
+            if self.delivery.done():
+                return
+            if sent.cancelled():
+                self.delivery.cancel()
+            elif sent.exception() is not None:
+                self.delivery.set_exception(sent.exception())
+            else:
+                self.delivery.set_result(sent.result())
+        sent.add_done_callback(settle)
+
+
+class EvidenceOutbox:
+    def __init__(self, topic: str, partitions: int, send: Send) -> None:
+        self.topic, self.partitions, self.send = topic, partitions, send
+        self.open: dict[int, Record] = {}
+        self.full: list[Record] = []
+        self.sending = asyncio.Lock()
+        self.gathered = 0
+        self.scheduled: asyncio.TimerHandle | None = None
+
+    def add(self, piece: PlaceEvidence, backlog: bool = False) -> asyncio.Future:
+        """Queue a piece, to be sent at once or, with a `backlog` behind its item, gathered with the next ones;
+        returns the delivery of the record that will carry it."""
+        partition = partition_for(piece.key.encode(), self.partitions)
+        record = self.open.get(partition)
+        if record is None or len(record.pieces) == PIECES_PER_RECORD:
+            if record is not None:
+                self.full.append(record)
+            record = self.open[partition] = Record(partition)
+        record.pieces.append(piece)
+        self.gathered += 1
+        self._send_within(GATHER_SECONDS if backlog and self.gathered < GATHER_PIECES else 0)
+        return record.delivery
+
+    def _send_within(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        if self.scheduled is not None:
+            if self.scheduled.when() <= loop.time() + seconds:
+                return
+            self.scheduled.cancel()
+        self.scheduled = loop.call_later(seconds, self._start_sending)
+
+    def _start_sending(self) -> None:
+        self.scheduled = None
+        asyncio.ensure_future(self.send_all())
+
+    async def send_all(self) -> None:
+        """Send every queued record, in the order their pieces were added. A send that fails fails the delivery of
+        its record and of the records after it (sent, they would overtake it): the first acknowledgement waiting for
+        one ends the worker."""
+        async with self.sending:
+            records, self.full, self.open, self.gathered = [*self.full, *self.open.values()], [], {}, 0
+            for sending, record in enumerate(records):
+                try:
+                    sent = await self.send(self.topic, record.pieces[0].key.encode(), record.value(),
+                                           partition=record.partition)
+                except Exception as error:  # noqa: BLE001 - delivered to whoever waits for these records
+                    for unsent in records[sending:]:
+                        unsent.delivery.set_exception(error)
+                    return
+                record.deliver(sent)
