@@ -2,8 +2,9 @@
 EvidenceBatch record per partition, so that the tally handles one event for many items under load.
 
 While ingest is caught up with feed.raw, each item's evidence is sent at once (at the next turn of the event loop);
-with a backlog, evidence is gathered for up to GATHER_SECONDS or GATHER_PIECES pieces, then sent. Sends keep the order pieces were added in (one send at a time, full records first), which the tally relies on: a
-correction's withdrawal comes after the evidence it withdraws.
+with a backlog, evidence is gathered for up to GATHER_SECONDS or GATHER_PIECES pieces, then sent. Sends keep the
+order pieces were added in (one send at a time, full records first), which the tally relies on: a correction's
+withdrawal comes after the evidence it withdraws.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ GATHER_SECONDS = 0.05
 GATHER_PIECES = 500
 
 Send = Callable[..., Awaitable[asyncio.Future]]
-
-
 _PARTITIONER = DefaultPartitioner()
 
 
@@ -67,6 +66,7 @@ class EvidenceOutbox:
         self.sending = asyncio.Lock()
         self.gathered = 0
         self.scheduled: asyncio.TimerHandle | None = None
+        self.tasks: set[asyncio.Task] = set()  # the event loop keeps only weak references to tasks
 
     def add(self, piece: PlaceEvidence, backlog: bool = False) -> asyncio.Future:
         """Queue a piece, to be sent at once or, with a `backlog` behind its item, gathered with the next ones;
@@ -92,7 +92,9 @@ class EvidenceOutbox:
 
     def _start_sending(self) -> None:
         self.scheduled = None
-        asyncio.ensure_future(self.send_all())
+        task = asyncio.ensure_future(self.send_all())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     async def send_all(self) -> None:
         """Send every queued record, in the order their pieces were added. A send that fails fails the delivery of
@@ -102,9 +104,9 @@ class EvidenceOutbox:
             records, self.full, self.open, self.gathered = [*self.full, *self.open.values()], [], {}, 0
             for sending, record in enumerate(records):
                 try:
-                    sent = await self.send(self.topic, record.pieces[0].key.encode(), record.value(),
-                                           partition=record.partition)
-                except Exception as error:  # noqa: BLE001 - delivered to whoever waits for these records
+                    value = record.value()
+                    sent = await self.send(self.topic, record.pieces[0].key.encode(), value, partition=record.partition)
+                except Exception as error:  # noqa: BLE001 - delivered to whoever waits for these records: no silent stall
                     for unsent in records[sending:]:
                         unsent.delivery.set_exception(error)
                     return
