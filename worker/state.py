@@ -1,5 +1,5 @@
 """The worker's stored state as Faust tables, each a compacted changelog topic whose values are our pydantic models:
-the tally's contributions (worker.tally derives the rows from them) and the router's document versions.
+the tally's contributions (worker.tally derives the rows from them) and the document versions ingest routes by.
 
 Each model has a codec of its own (JSON by pydantic): a changelog record is validated once when it is read back (not
 at every access), and the table holds it as a compact record (worker.stored). A table is written by the agent of one source partition and its
