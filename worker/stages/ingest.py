@@ -35,8 +35,13 @@ READ_IN_THREAD_CHARS = 20_000
 
 
 def has_backlog(message) -> bool:
-    """Whether feed.raw holds records after this one on its partition (as of the consumer's last fetch)."""
-    highwater = app.consumer.highwater(TP(message.topic, message.partition))
+    """Whether feed.raw holds records after this one on its partition (as of the consumer's last fetch); False
+    once the partition is not ours any more (a rebalance while the item was read), where aiokafka's highwater
+    asserts: the evidence is then sent at once."""
+    try:
+        highwater = app.consumer.highwater(TP(message.topic, message.partition))
+    except Exception:  # noqa: BLE001 - AssertionError when revoked, others mid-rebalance: only a hint is lost
+        return False
     return highwater is not None and message.offset + 1 < highwater
 
 
