@@ -16,7 +16,7 @@ def topic_configs(topics: TopicNames) -> dict[str, dict[str, str]]:
     return {
         topics.raw: large,
         topics.reports: {},
-        topics.evidence: {},
+        topics.evidence: large,
         topics.tally: compacted,
         topics.tally_claims: compacted,
         topics.contributions: compacted,

@@ -8,7 +8,7 @@ import pytest
 
 from schemas import EvidenceBatch, PlaceEvidence
 from schemas.tally import PIECES_PER_RECORD
-from worker.stages.outbox import GATHER_PIECES, GATHER_SECONDS, EvidenceOutbox, partition_for
+from worker.stages.outbox import GATHER_PIECES, GATHER_SECONDS, MAX_RECORD_BYTES, EvidenceOutbox, Record, partition_for
 
 PARTITIONS = 4
 PLACES = ["Moscow", "Omsk", "Tomsk", "Kazan", "Ufa", "Perm"]
@@ -90,7 +90,7 @@ def test_a_full_record_is_closed_and_sent_before_the_next():
     asyncio.run(scenario())
 
 
-def test_a_failed_send_fails_its_record_and_those_after_it():
+def test_a_failed_send_fails_its_record_and_every_later_one():
     async def scenario():
         producer = Producer(fail_at=1)
         outbox = EvidenceOutbox("evidence", PARTITIONS, producer.send)
@@ -99,9 +99,38 @@ def test_a_failed_send_fails_its_record_and_those_after_it():
         assert len(producer.records) == 1
         failed = [d for d in dict.fromkeys(deliveries) if d.done()]
         assert len(failed) == len(set(deliveries)) - 1
-        for delivery in failed:
+        later = outbox.add(piece("b", "Omsk"))
+        await asyncio.sleep(0.01)
+        assert len(producer.records) == 1, "nothing overtakes the lost record"
+        for delivery in [*failed, later]:
             with pytest.raises(RuntimeError, match="broker refused"):
                 delivery.result()
+
+    asyncio.run(scenario())
+
+
+def test_a_record_is_the_json_of_its_evidence_batch():
+    async def scenario():
+        pieces = [piece("a", "Omsk"), piece("b", "Omsk")]
+        record = Record(0, b"key")
+        for one in pieces:
+            record.add(one.model_dump_json().encode())
+        assert record.value() == EvidenceBatch(pieces=pieces).model_dump_json().encode()
+
+    asyncio.run(scenario())
+
+
+def test_a_record_is_closed_before_it_passes_its_byte_bound():
+    async def scenario():
+        producer = Producer()
+        outbox = EvidenceOutbox("evidence", PARTITIONS, producer.send)
+        long_doc_id = "x" * 100_000  # about 100 KB a piece: ten pieces pass the bound
+        for n in range(12):
+            outbox.add(piece(f"{n}{long_doc_id}", "Omsk"))
+        await asyncio.sleep(0.01)
+        sizes = [len(pieces) for _, pieces in producer.records]
+        assert sum(sizes) == 12 and len(sizes) == 2
+        assert all(size * 100_000 < MAX_RECORD_BYTES for size in sizes)
 
     asyncio.run(scenario())
 

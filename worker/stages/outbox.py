@@ -14,13 +14,16 @@ from collections.abc import Awaitable, Callable
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from schemas import EvidenceBatch, PlaceEvidence
+from schemas import PlaceEvidence
 from schemas.tally import PIECES_PER_RECORD
 
 #: How long, and up to how many pieces, evidence is gathered while feed.raw has a backlog. A record then carries the
 #: evidence of tens to hundreds of items; the latency added is bounded, and none while ingest is caught up.
 GATHER_SECONDS = 0.05
 GATHER_PIECES = 500
+#: A record is closed before its value passes this many bytes: well within the broker's default message limit
+#: (1 MiB), whatever the topic's own setting.
+MAX_RECORD_BYTES = 900_000
 
 Send = Callable[..., Awaitable[asyncio.Future]]
 _PARTITIONER = DefaultPartitioner()
@@ -34,15 +37,25 @@ def partition_for(key: bytes, partitions: int) -> int:
 
 
 class Record:
-    """Pieces for one partition, and the delivery of the record that carries them once it is sent."""
+    """Pieces for one partition, each kept as its JSON, and the delivery of the record that carries them once it is
+    sent."""
 
-    def __init__(self, partition: int) -> None:
-        self.partition = partition
-        self.pieces: list[PlaceEvidence] = []
+    def __init__(self, partition: int, key: bytes) -> None:
+        self.partition, self.key = partition, key
+        self.pieces: list[bytes] = []
+        self.size = 0
         self.delivery: asyncio.Future = asyncio.get_running_loop().create_future()
 
+    def has_room(self, piece: bytes) -> bool:
+        return not self.pieces or (len(self.pieces) < PIECES_PER_RECORD and self.size + len(piece) < MAX_RECORD_BYTES)
+
+    def add(self, piece: bytes) -> None:
+        self.pieces.append(piece)
+        self.size += len(piece) + 1
+
     def value(self) -> bytes:
-        return EvidenceBatch(pieces=self.pieces).model_dump_json().encode()
+        """The EvidenceBatch's JSON, as its model would write it (tests/stages/test_outbox.py checks)."""
+        return b'{"pieces":[' + b",".join(self.pieces) + b"]}"
 
     def deliver(self, sent: asyncio.Future) -> None:
         """Settle `delivery` as the producer's delivery `sent` settles."""
@@ -67,17 +80,20 @@ class EvidenceOutbox:
         self.gathered = 0
         self.scheduled: asyncio.TimerHandle | None = None
         self.tasks: set[asyncio.Task] = set()  # the event loop keeps only weak references to tasks
+        #: The first send that failed: every record after it fails too, lest it overtake the lost one.
+        self.failed: BaseException | None = None
 
     def add(self, piece: PlaceEvidence, backlog: bool = False) -> asyncio.Future:
         """Queue a piece, to be sent at once or, with a `backlog` behind its item, gathered with the next ones;
         returns the delivery of the record that will carry it."""
-        partition = partition_for(piece.key.encode(), self.partitions)
+        key, value = piece.key.encode(), piece.model_dump_json().encode()
+        partition = partition_for(key, self.partitions)
         record = self.open.get(partition)
-        if record is None or len(record.pieces) == PIECES_PER_RECORD:
+        if record is None or not record.has_room(value):
             if record is not None:
                 self.full.append(record)
-            record = self.open[partition] = Record(partition)
-        record.pieces.append(piece)
+            record = self.open[partition] = Record(partition, key)
+        record.add(value)
         self.gathered += 1
         self._send_within(GATHER_SECONDS if backlog and self.gathered < GATHER_PIECES else 0)
         return record.delivery
@@ -97,17 +113,18 @@ class EvidenceOutbox:
         task.add_done_callback(self.tasks.discard)
 
     async def send_all(self) -> None:
-        """Send every queued record, in the order their pieces were added. A send that fails fails the delivery of
-        its record and of the records after it (sent, they would overtake it): the first acknowledgement waiting for
-        one ends the worker."""
+        """Send every queued record, in the order their pieces were added. Once a send has failed, this and every
+        later record fail unsent (sent, they would overtake the lost one): the first acknowledgement waiting for one
+        ends the worker, and its successor reads them again."""
         async with self.sending:
             records, self.full, self.open, self.gathered = [*self.full, *self.open.values()], [], {}, 0
-            for sending, record in enumerate(records):
-                try:
-                    value = record.value()
-                    sent = await self.send(self.topic, record.pieces[0].key.encode(), value, partition=record.partition)
-                except Exception as error:  # noqa: BLE001 - delivered to whoever waits for these records: no silent stall
-                    for unsent in records[sending:]:
-                        unsent.delivery.set_exception(error)
-                    return
-                record.deliver(sent)
+            for record in records:
+                if self.failed is None:
+                    try:
+                        sent = await self.send(self.topic, record.key, record.value(), partition=record.partition)
+                    except Exception as error:  # noqa: BLE001 - delivered to whoever waits for these records
+                        self.failed = error
+                    else:
+                        record.deliver(sent)
+                        continue
+                record.delivery.set_exception(self.failed)

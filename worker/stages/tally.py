@@ -26,7 +26,12 @@ async def tally_message(message) -> list:
             continue
         log.debug(f"tally_{change.outcome.value}", doc_id=evidence.doc_id, key=evidence.key)
         changes.append(change)
-    return await publish(worker_tally.publication(changes))
+    try:
+        publication = worker_tally.publication(changes)
+    except Exception as error:  # noqa: BLE001 - no record stops the agent
+        await dead_letter(message, error)
+        return []
+    return await publish(publication)
 
 
 async def publish(publication: Publication) -> list:
