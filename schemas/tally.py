@@ -133,6 +133,9 @@ class Contribution(BaseModel):
                          f"offset times {PIECES_PER_RECORD:,} plus its place in that record.")
     published_at: datetime
     claims: list[CarriedClaim] = Field(default_factory=list)
+    retracted: list[CarriedClaim] = Field(default_factory=list, description="The claims of the version it replaced, "
+                                          "published again with it when it is redelivered (their tombstones may have "
+                                          "been lost with a crashed worker).")
 
 
 class DocumentVersion(BaseModel):

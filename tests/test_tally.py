@@ -117,6 +117,23 @@ def test_a_withdrawal_of_the_only_document_removes_the_row():
     assert ROW not in state.rows
 
 
+def test_a_redelivered_correction_publishes_the_claims_it_retracted_again():
+    # Their tombstones were published when it was first applied, but may have been lost with that worker.
+    state = applied(evidence("a", [claim(100)], position=1), evidence("a", [claim(200)], position=5))
+    change = state.apply(evidence("a", [claim(200)], position=5))
+    assert change.outcome is Outcome.REDELIVERED
+    published = {key.split("|")[1]: c and c.documents for key, c in state.tally.publication([change]).claims.items()}
+    assert published == {"200": 1, "100": None}
+
+
+def test_a_redelivered_withdrawal_publishes_its_tombstones_again():
+    state = applied(evidence("a", [claim(100)], place="Omsk", position=1), evidence("a", [claim(7)], position=1))
+    withdrawal = evidence("a", place="Omsk", position=5, withdrawn=True)
+    state.apply(withdrawal)
+    published = state.tally.publication([state.apply(withdrawal)])
+    assert (list(published.rows.values()), list(published.claims.values())) == ([None], [None])
+
+
 def test_a_row_changed_by_several_pieces_is_published_once_as_it_stands_after_the_last():
     state = applied()
     changes = [state.apply(evidence("a", [claim(100)], position=1)), state.apply(evidence("b", [claim(300)], position=2)),

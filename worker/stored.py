@@ -42,11 +42,13 @@ class StoredContribution:
     applied: int
     published_at: datetime
     claims: tuple[StoredClaim, ...]
+    retracted: tuple[StoredClaim, ...] = ()
 
     @classmethod
     def of(cls, model: Contribution) -> StoredContribution:
         fields = {name: getattr(model, name) for name in Contribution.model_fields}
-        return cls(**{**fields, "claims": tuple(StoredClaim(**claim.model_dump()) for claim in model.claims)})
+        return cls(**{**fields, "claims": tuple(StoredClaim(**claim.model_dump()) for claim in model.claims),
+                      "retracted": tuple(StoredClaim(**claim.model_dump()) for claim in model.retracted)})
 
 
 @dataclass(frozen=True, slots=True)

@@ -230,14 +230,16 @@ class Tally:
         own_key = contribution_key(evidence.key, evidence.doc_id)
         previous = self.contributions.get(own_key)
         if previous is not None and previous.position == evidence.position and previous.text_digest == evidence.text_digest:
-            return Change(Outcome.REDELIVERED, evidence.key, tuple(claim_key(evidence.key, c) for c in previous.claims))
+            # The claims it retracted too: their tombstones may have been lost with the worker that applied it.
+            return Change(Outcome.REDELIVERED, evidence.key,
+                          tuple(claim_key(evidence.key, c) for c in (*previous.claims, *previous.retracted)))
         if not supersedes(evidence, previous):
             return Change(Outcome.UNCHANGED, evidence.key)
         row = self._row(evidence.wave, evidence.place, evidence.country)
         changed = row.remove(previous) if previous is not None and not previous.withdrawn else []
         contribution = StoredContribution(evidence.doc_id, evidence.wave, evidence.place, evidence.country, evidence.position,
                                           evidence.text_digest, evidence.withdrawn, applied, evidence.published_at,
-                                          carried(evidence.claims))
+                                          carried(evidence.claims), previous.claims if previous is not None else ())
         self.contributions[own_key] = contribution
         if not evidence.withdrawn:
             changed += row.add(contribution)
