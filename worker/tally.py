@@ -2,8 +2,8 @@
 
 Claims are not summed: news reports restate the same running figures, so a row's headline is its largest
 distinct claim. The only stored state is what each document contributed to each row (a Contribution, kept as a
-worker.stored.StoredContribution; one record per change, so a crash never leaves half a change); rows and their claims are derived from the contributions in
-memory (`Tally.rebuild` after a recovery), with the work of one change independent of the documents a row has:
+worker.stored.StoredContribution; one record per change, so a crash never leaves half a change); rows and their
+claims are derived from the contributions in memory (`Tally.rebuild` after a recovery), with the work of one change independent of the documents a row has:
 - a contribution records its feed position and text digest: a redelivery or the same text again changes nothing,
   and a later version with another text (a correction) retracts the earlier one first;
 - each claim keeps its carrying documents in the order they were applied, so its first carrier (whose quote it
@@ -191,6 +191,12 @@ class Publication:
 
     rows: dict[str, TallyRow | None] = field(default_factory=dict)
     claims: dict[str, ClaimTally | None] = field(default_factory=dict)
+
+    def records(self, claims_topic: str, rows_topic: str) -> list[tuple[str, bytes, bytes | None]]:
+        """What to send, as (topic, key, value): the claims, then the rows; a None value is a tombstone."""
+        claims = [(claims_topic, key.encode(), claim and claim.model_dump_json().encode())
+                  for key, claim in self.claims.items()]
+        return claims + [(rows_topic, key.encode(), row and row.model_dump_json().encode()) for key, row in self.rows.items()]
 
 
 class Tally:

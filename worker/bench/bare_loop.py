@@ -65,10 +65,8 @@ def fold(tally: Tally, versions: dict, applied: Iterator[int], record) -> list[C
 
 
 async def publish(producer: AIOKafkaProducer, topics: TopicNames, publication: Publication) -> list:
-    deliveries = [await producer.send(topics.tally_claims, key=key.encode(), value=claim and claim.model_dump_json().encode())
-                  for key, claim in publication.claims.items()]
-    return deliveries + [await producer.send(topics.tally, key=key.encode(), value=row and row.model_dump_json().encode())
-                         for key, row in publication.rows.items()]
+    records = publication.records(topics.tally_claims, topics.tally)
+    return [await producer.send(topic, key=key, value=value) for topic, key, value in records]
 
 
 if __name__ == "__main__":

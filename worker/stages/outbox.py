@@ -10,6 +10,7 @@ withdrawal comes after the evidence it withdraws.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable
 
 from aiokafka.partitioner import DefaultPartitioner
@@ -29,11 +30,15 @@ Send = Callable[..., Awaitable[asyncio.Future]]
 _PARTITIONER = DefaultPartitioner()
 
 
+@functools.cache
+def _numbered(partitions: int) -> list[int]:
+    return list(range(partitions))
+
+
 def partition_for(key: bytes, partitions: int) -> int:
     """The partition a record with this key goes to by Kafka's default partitioner (murmur2), which is where
     Faust's router looks for a row (GET /tally/{wave}/{place}/documents)."""
-    every = list(range(partitions))
-    return _PARTITIONER(key, every, every)
+    return _PARTITIONER(key, _numbered(partitions), _numbered(partitions))
 
 
 class Record:

@@ -37,11 +37,8 @@ async def tally_message(message) -> list:
 async def publish(publication: Publication) -> list:
     # Downstream consumers read the rows on protest.tally and the distinct claims on protest.tally-claims
     # (compacted: the latest record per key is current; None is a tombstone).
-    topics = settings.topics
-    deliveries = [await send(topics.tally_claims, key.encode(), claim and claim.model_dump_json().encode())
-                  for key, claim in publication.claims.items()]
-    return deliveries + [await send(topics.tally, key.encode(), row and row.model_dump_json().encode())
-                         for key, row in publication.rows.items()]
+    records = publication.records(settings.topics.tally_claims, settings.topics.tally)
+    return [await send(topic, key, value) for topic, key, value in records]
 
 
 # Each event is acknowledged only once its sends are delivered (worker.stages.watchdog.process_each); the
