@@ -81,6 +81,11 @@ _FIGURE_FIRST_WORDS = frozenset(
     for phrase in (*QUALIFIER_WORDS, *VAGUE_LOWER_BOUNDS, *_UNITS, *_TENS, "half a dozen", "between", "nobody", "no one")
 )
 _WORD_OR_DIGITS = re.compile(r"\d+|[a-z]+")
+#: Every figure holds a digit or one of these words ("no one" its "one", "tens of thousands" its "thousands"):
+#: a sentence with neither, as most sentences about detentions are, is passed over without trying FIGURE.
+_NUMBER_WORDS = frozenset({*(w for phrase in _UNITS for w in phrase.split()), *_TENS, "hundred", "thousand",
+                           *(phrase.split()[-1] for phrase in VAGUE_LOWER_BOUNDS), "nobody"}) - {"a"}
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,8 @@ def figure_matches(sentence: str) -> list[re.Match]:
     lowered = sentence.lower()
     if len(lowered) != len(sentence):
         return list(FIGURE.finditer(sentence))  # lower-casing moved the offsets (rare letters such as 'İ')
+    if not _DIGIT.search(sentence) and _NUMBER_WORDS.isdisjoint(_WORD_OR_DIGITS.findall(lowered)):
+        return []
     matches: list[re.Match] = []
     taken_until = 0
     for word in _WORD_OR_DIGITS.finditer(lowered):
