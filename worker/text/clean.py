@@ -64,6 +64,16 @@ _ABBREVIATIONS = re.compile(
 )
 
 
+#: Longer than any abbreviation the pattern knows ("approx."): it is searched for in the last characters only.
+_ABBREVIATION_SPAN = 8
+
+
+def ends_with_abbreviation(text: str) -> bool:
+    # From a position near the end: the pattern is anchored there, and a search from the start tries every position.
+    # (\b still sees the character before that position.)
+    return _ABBREVIATIONS.search(text, max(0, len(text) - _ABBREVIATION_SPAN)) is not None
+
+
 @dataclass(frozen=True)
 class CleanText:
     """The article once boilerplate is gone: its title and its content lines."""
@@ -158,7 +168,7 @@ def _split(line: str) -> list[str]:
     start = 0
     for boundary in _SENTENCE_END.finditer(line):
         candidate = line[start:boundary.start()].rstrip()
-        if _ABBREVIATIONS.search(candidate.rstrip("\"')]")):
+        if ends_with_abbreviation(candidate.rstrip("\"')]")):
             continue
         if candidate:
             sentences.append(candidate)

@@ -140,12 +140,18 @@ def lexicon() -> Lexicon:
                    searches, PhraseSearch(stems, whole_words=False))
 
 
+_PUNCTUATION_CATEGORIES = {mark: frozenset({name}) for mark, name in _PUNCTUATION.items()}
+_NO_CATEGORIES: frozenset[str] = frozenset()
+_PLACE = frozenset({"PLACE"})
+
+
 def _raw_tokens(text: str, start: int, end: int) -> list[Token]:
     tokens = []
     for match in _WORD.finditer(text, start, end):
-        word = match.group(0)
-        categories = frozenset({_PUNCTUATION[word]}) if word in _PUNCTUATION else _CAPWORD if word[:1].isupper() else frozenset()
-        tokens.append(Token(word.lower(), match.start(), match.end(), categories))
+        word = match.group()
+        categories = _PUNCTUATION_CATEGORIES.get(word) or (_CAPWORD if word[0].isupper() else _NO_CATEGORIES)
+        word_start, word_end = match.span()
+        tokens.append(Token(word.lower(), word_start, word_end, categories))
     return tokens
 
 
@@ -168,9 +174,10 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
     """Longest phrase first: 'taken into custody' is one DETAIN_PARTICIPLE token, 'the capital' one place."""
     merged: list[Token] = []
     position = 0
+    first_words = lex.first_words
     while position < len(tokens):
         token = tokens[position]
-        starts_phrase = token.text in lex.first_words and not (token.figure or token.place)
+        starts_phrase = token.text in first_words and not (token.figure or token.place)
         length = _longest_phrase(tokens, position, lex) if starts_phrase else 0
         if length == 0:
             merged.append(token)
@@ -179,7 +186,7 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
         window = tokens[position: position + length]
         key = tuple(t.text for t in window)
         city = lex.place_phrases.get(key)
-        categories = lex.phrases.get(key, frozenset()) | (frozenset({"PLACE"}) if city else frozenset())
+        categories = lex.phrases.get(key, _NO_CATEGORIES) | (_PLACE if city else _NO_CATEGORIES)
         if length == 1:
             categories |= token.categories - _CAPWORD
         merged.append(Token(" ".join(key), window[0].start, window[-1].end, categories, place_phrase=city))
@@ -205,7 +212,7 @@ def tag(sentence: str, find_sites: Callable[[str], list[CityMention]], figures: 
     taken = [(f.start, f.end) for f in figures]
     for site in sites:
         if not any(start < site.end and site.start < end for start, end in taken):
-            spans.append(Token(sentence[site.start: site.end].lower(), site.start, site.end, frozenset({"PLACE"}), place=site.place))
+            spans.append(Token(sentence[site.start: site.end].lower(), site.start, site.end, _PLACE, place=site.place))
     spans.sort(key=lambda t: t.start)
     tokens: list[Token] = []
     cursor = 0

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -34,11 +34,13 @@ _THE_BEFORE = re.compile(r"\bThe\s+$")
 #: Wider than the longest text the patterns before and after a mention can match.
 _BEFORE_WINDOW = 40
 _AFTER_WINDOW = 40
-_WORD_CHAR = re.compile(r"[\w'-]")
+#: A character before a name that makes it part of a longer word (besides letters and digits).
+_JOINING_CHARS = frozenset("_'-")
 
 
-@dataclass(frozen=True)
-class CityMention:
+class CityMention(NamedTuple):
+    """A city named in a text (a tuple: every sentence of a page is searched, and tuples are cheap to make)."""
+
     place: Place
     start: int
     end: int
@@ -91,7 +93,7 @@ class Gazetteer:
 def _is_word(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
-    if _WORD_CHAR.match(before):
+    if before.isalnum() or before in _JOINING_CHARS:
         return False
     # "Omsk's" and "Moscow-based" are still Omsk and Moscow; "Omsky" is not.
     return not (after.isalnum() or after == "_")

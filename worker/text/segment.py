@@ -8,8 +8,7 @@ the list it belongs to, so that a reader can attach "Number of detentions: 18" t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Literal
 
 from worker.text.clean import split_sentences
@@ -30,8 +29,10 @@ MAX_HEADING_WORDS = 6
 MAX_KEY_VALUE_CHARS = 200
 
 
-@dataclass(frozen=True)
-class Block:  # noqa: PLW1641 - cached_property needs the instance dict, which frozen dataclasses keep
+@dataclass(slots=True)
+class Block:
+    """One line of the page, typed (a plain slotted class: a page makes dozens, and a frozen one costs twice as much)."""
+
     kind: BlockKind
     text: str
     index: int
@@ -43,11 +44,11 @@ class Block:  # noqa: PLW1641 - cached_property needs the instance dict, which f
     intro: str | None = None
     #: The line (paragraph) before the intro, where the source of a list is often named.
     intro_context: str | None = None
+    #: A key-value line is one unit; other blocks are split into sentences once, for every reader.
+    sentences: list[str] = field(init=False)
 
-    @cached_property
-    def sentences(self) -> list[str]:
-        """A key-value line is one unit; other blocks are split into sentences once, for every reader."""
-        return [self.text] if self.kind == "key_value" else split_sentences(self.text)
+    def __post_init__(self) -> None:
+        self.sentences = [self.text] if self.kind == "key_value" else split_sentences(self.text)
 
 
 # " date 2022-09-24 Skip to main content": a scraper's date stamp glued to the first line.
@@ -116,11 +117,10 @@ def is_heading(line: str, next_line: str | None) -> bool:
 
 def joins_next(line: str, next_line: str) -> bool:
     """Hard line breaks inside a sentence: 'In Moscow, too, the number was' / 'over 500.'"""
-    if not next_line or line.endswith((".", "!", "?", ":", '"')) or split_key_value(next_line):
+    if not next_line or line.endswith((".", "!", "?", ":", '"')):
         return False
-    if next_line[0].islower():
-        return True
-    return line.endswith(",") and next_line[0].isdigit()
+    continues = next_line[0].islower() or (line.endswith(",") and next_line[0].isdigit())
+    return continues and not split_key_value(next_line)
 
 
 def join_broken_lines(lines: list[str]) -> list[str]:
