@@ -1,6 +1,6 @@
 """Benchmarks and scores that print their figures and their conditions (not timed tests).
 
-    python -m worker.bench analyze [--repeat 200] [--runs 5]       # ms per article: the seeds and synthetic items
+    python -m worker.bench analyze [--repeat 200] [--runs 5]       # ms per article: in a loop, and whole processes
     python -m worker.bench adversarial [--size 1000000]             # seconds per MB of adversarial text
     python -m worker.bench corpus ../shared/devcorpus               # the corpus scorer's figures for analyze
     python -m worker.bench devset [tests/text/devset]              # wave accuracy, detention recall/precision, city F1
@@ -65,6 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "analyze":
         reading.bench_analyze(Path(args.archive), args.repeat, args.runs)
+        reading.bench_analyze_process(Path(args.archive), args.runs)
     elif args.command == "adversarial":
         reading.bench_adversarial(args.size, args.runs)
     elif args.command == "corpus":

@@ -32,6 +32,31 @@ def bench_analyze(archive: Path, repeat: int, runs: int) -> None:
               f"{statistics.median(per_article):.3f} ms/article (runs: {', '.join(f'{v:.3f}' for v in per_article)})")
 
 
+def bench_analyze_process(archive: Path, runs: int, articles: int = 1000) -> None:
+    """The performance issue's measure: whole `python -m worker analyze` processes, one over `articles` articles
+    (the archive's, cycled) and one over a single article; per article = (the first - the second) / (articles - 1),
+    start-up = the single-article process. Printing the Reports as JSON is part of the work."""
+    import subprocess
+    import sys
+    import tempfile
+
+    documents = read_archive(archive)
+    with tempfile.TemporaryDirectory() as workdir:
+        many, one = Path(workdir) / "many.jsonl", Path(workdir) / "one.jsonl"
+        for path, chosen in ((many, [documents[n % len(documents)] for n in range(articles)]), (one, documents[:1])):
+            path.write_text("".join(json.dumps({"doc_id": d.doc_id, "text": d.text}) + "\n" for d in chosen), encoding="utf-8")
+        seconds: dict[Path, list[float]] = {many: [], one: []}
+        for _ in range(runs):
+            for path in (many, one):
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "worker", "analyze", str(path)], stdout=subprocess.DEVNULL, check=True)
+                seconds[path].append(time.perf_counter() - started)
+    per_article = [(m - o) * 1000 / (articles - 1) for m, o in zip(seconds[many], seconds[one])]
+    print(f"analyze, whole process, {archive}: {articles} articles against 1, {runs} runs: median "
+          f"{statistics.median(per_article):.3f} ms/article (runs: {', '.join(f'{v:.3f}' for v in per_article)}); "
+          f"start-up (one article) median {statistics.median(seconds[one]):.2f} s")
+
+
 #: Inputs that would expose catastrophic backtracking or quadratic work, repeated to any size.
 ADVERSARIAL_INPUTS = {
     "archive": "\n".join(p.read_text() for p in sorted((ROOT / "seeds").glob("*.txt"))),

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import ahocorasick
-
 from schemas import Place
 from worker.text.lexicon import CAPITAL, REGION, Token
+from worker.text.phrase_index import PhraseIndex
 from worker.text.places import gazetteer
 
 NATIONWIDE_PLACES: tuple[Place, ...] = ()
@@ -48,19 +47,15 @@ class PlaceContext:
 @dataclass(frozen=True)
 class CountryNames:
     #: Every lower-case name or adjective of a country -> its code, found in one pass over the text.
-    automaton: ahocorasick.Automaton
+    index: PhraseIndex[str]
     capitals: dict[str, str]
 
 
 @cache
 def _country_names() -> CountryNames:
     data = json.loads(resources.files("worker.text").joinpath("data/place_phrases.json").read_text(encoding="utf-8"))
-    automaton = ahocorasick.Automaton()
-    for code, words, _capital in data["countries"]["names"]:
-        for word in words:
-            automaton.add_word(word, code)
-    automaton.make_automaton()
-    return CountryNames(automaton, {code: capital for code, _words, capital in data["countries"]["names"]})
+    index = PhraseIndex({word: code for code, words, _capital in data["countries"]["names"] for word in words})
+    return CountryNames(index, {code: capital for code, _words, capital in data["countries"]["names"]})
 
 
 def resolve_name(name: str) -> Place | None:
@@ -73,7 +68,7 @@ def article_capital(text: str) -> Place | None:
     """The capital of the country the article names most (Russia on a tie)."""
     names = _country_names()
     # Substring counts ("russia" also inside "russian"): a rough tally, the same for every country.
-    counts = Counter(code for _end, code in names.automaton.iter(text.lower()))
+    counts = Counter(code for _start, _end, code in names.index.hits(text.lower()))
     best = max(names.capitals, key=lambda code: (counts[code], code == "RU"))
     return resolve_name(names.capitals[best])
 

@@ -14,10 +14,9 @@ from typing import NamedTuple
 from functools import cache
 from importlib import resources
 
-import ahocorasick
-
 from schemas import Place
 from worker.text.numbers import Figure, find_figures
+from worker.text.phrase_index import PhraseIndex
 from worker.text.places import CityMention
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*'?s?|[^\sA-Za-z0-9]")
@@ -55,15 +54,12 @@ class PhraseSearch:
     at every character and cost more than the rest of the sentence checks together."""
 
     def __init__(self, phrases: Iterable[str], *, whole_words: bool) -> None:
-        self._automaton = ahocorasick.Automaton()
-        for phrase in phrases:
-            self._automaton.add_word(phrase, len(phrase))
-        self._automaton.make_automaton()
+        self._index: PhraseIndex[None] = PhraseIndex(dict.fromkeys(phrases))
         self._whole_words = whole_words
 
     def found_in(self, text: str) -> bool:
-        for end_index, length in self._automaton.iter(text):
-            if not self._whole_words or is_whole_word(text, end_index - length + 1, end_index + 1):
+        for start, end, _ in self._index.hits(text):
+            if not self._whole_words or is_whole_word(text, start, end):
                 return True
         return False
 

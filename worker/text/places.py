@@ -12,9 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import NamedTuple
 
-import ahocorasick
-
 from schemas import Place
+from worker.text.phrase_index import PhraseIndex
 
 # A capitalised word right after a city makes the city part of a name: "Pushkin Square",
 # "Moscow Times", "Jerusalem Post", "Moscow City Court".
@@ -55,13 +54,10 @@ class Gazetteer:
             for geonames_id, name, country, _population, lat, lon in places
         }
         self._by_name = {(place.name, place.country): place for place in by_id.values()}
-        self._automaton = ahocorasick.Automaton()
-        for alias, geonames_id in aliases:
-            self._automaton.add_word(alias, (len(alias), by_id[geonames_id]))
+        names = {alias: by_id[geonames_id] for alias, geonames_id in aliases}
         # A landmark names its city: "detained on Bolotnaya Square" happened in Moscow.
-        for landmark, name, country in landmarks:
-            self._automaton.add_word(landmark, (len(landmark), self._by_name[(name, country)]))
-        self._automaton.make_automaton()
+        names.update({landmark: self._by_name[(name, country)] for landmark, name, country in landmarks})
+        self._names = PhraseIndex(names)
 
     def place(self, name: str, country: str) -> Place | None:
         """The gazetteer's Place (with its GeoNames id and coordinates) for a canonical name."""
@@ -69,12 +65,8 @@ class Gazetteer:
 
     def find(self, text: str) -> list[CityMention]:
         """Every city mention, longest first where mentions overlap ('Nizhny Novgorod' over 'Novgorod')."""
-        candidates = []
-        # iter() (not iter_long) keeps shorter valid hits whose longer overlap fails the boundary check.
-        for end_index, (length, place) in self._automaton.iter(text):
-            start, end = end_index - length + 1, end_index + 1
-            if _is_word(text, start, end):
-                candidates.append(CityMention(place, start, end))
+        # Every hit (not only the longest) keeps shorter valid hits whose longer overlap fails the boundary check.
+        candidates = [CityMention(place, start, end) for start, end, place in self._names.hits(text) if _is_word(text, start, end)]
         if len(candidates) < 2:
             return candidates
         candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))

@@ -10,9 +10,8 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-import ahocorasick
-
 from schemas import Wave
+from worker.text.phrase_index import PhraseIndex
 
 _MONTHS = {
     m: i + 1
@@ -34,10 +33,7 @@ _DATE = re.compile(
 # "date 2022-09-21" (a scraper's stamp), "21.09.2022": numeric dates with the year.
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _DOTTED_DATE = re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")
-_MONTH_NAMES = ahocorasick.Automaton()
-for _name in {f(m) for m in _MONTHS for f in (str.title, str.upper)}:
-    _MONTH_NAMES.add_word(_name, _name)
-_MONTH_NAMES.make_automaton()
+_MONTH_NAMES = PhraseIndex({name: name for name in sorted({f(m) for m in _MONTHS for f in (str.title, str.upper)})})
 #: A date with its year in a wave's window is enough for that wave (with a mention of Russia); a day and month
 #: alone ("May 6") fits every year of a long window, so it only helps.
 DATED_WITH_YEAR_WEIGHT = 3.0
@@ -69,10 +65,7 @@ class WaveClassifier:
             for cue, weight in definition.cues.items():
                 self._cue_waves.setdefault(cue, []).append((definition.id, weight))
         # Aho-Corasick over the lower-cased text: one pass whatever the number of cues.
-        self._cues = ahocorasick.Automaton()
-        for cue in self._cue_waves:
-            self._cues.add_word(cue, cue)
-        self._cues.make_automaton()
+        self._cues = PhraseIndex({cue: cue for cue in self._cue_waves})
         self._russia = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in russia_cues) + r")\b", re.IGNORECASE)
 
     def classify(self, text: str) -> WaveReading:
@@ -101,10 +94,9 @@ class WaveClassifier:
 
     def _cues_in(self, lowered: str) -> set[str]:
         found = set()
-        for end, cue in self._cues.iter(lowered):
-            start = end - len(cue) + 1
+        for start, end, cue in self._cues.hits(lowered):
             before = lowered[start - 1] if start > 0 else " "
-            after = lowered[end + 1] if end + 1 < len(lowered) else " "
+            after = lowered[end] if end < len(lowered) else " "
             if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
                 found.add(cue)
         return found
@@ -124,10 +116,9 @@ class WaveClassifier:
 
     def _dated_waves(self, text: str) -> list[tuple[Wave, str, bool]]:
         found = self._numeric_dated_waves(text)
-        for end, month_name in _MONTH_NAMES.iter(text):
+        for start, end, _ in _MONTH_NAMES.hits(text):
             # Only around month names found in one Aho-Corasick pass: a regex scan of the whole text costs far more.
-            start = end - len(month_name) + 1
-            match = _DATE.search(text, max(0, start - 6), end + 16)
+            match = _DATE.search(text, max(0, start - 6), end + 15)
             if match is None:
                 continue
             month = _MONTHS[(match.group("month1") or match.group("month2")).lower().rstrip(".")]
