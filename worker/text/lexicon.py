@@ -28,6 +28,9 @@ REGION = "@region:"
 #: A capitalised word the lexicon does not know (a name: "Two RusNews correspondents"); lexicon phrases drop it.
 _CAPWORD = frozenset({"CAPWORD"})
 CAPITAL = "@capital"
+_PUNCTUATION_CATEGORIES = {mark: frozenset({name}) for mark, name in _PUNCTUATION.items()}
+_NO_CATEGORIES: frozenset[str] = frozenset()
+_PLACE = frozenset({"PLACE"})
 
 
 class Token(NamedTuple):
@@ -80,8 +83,10 @@ class Lexicon:
     categories: frozenset[str] = field(default_factory=frozenset)
     #: Every proper prefix of a phrase: a lookup stops as soon as no phrase can continue.
     prefixes: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
-    #: The first word of every phrase: most words of a sentence start none, and are passed over at once.
-    first_words: frozenset[str] = field(default_factory=frozenset)
+    #: The first word of every phrase of two words or more: only these start the search for the longest phrase.
+    longer_first_words: frozenset[str] = field(default_factory=frozenset)
+    #: Each one-word phrase: its categories (PLACE for a place phrase) and the place it describes, if any.
+    single_words: dict[str, tuple[frozenset[str], str | None]] = field(default_factory=dict)
     #: One-pass searches for the cheap checks that need no tokens: PROTEST, DETAIN_*, and PROTEST_SITE (either).
     searches: dict[str, PhraseSearch] = field(default_factory=dict)
     #: Word beginnings of detention words ("detain", "arrest"): a sentence without any holds no detention figure.
@@ -131,14 +136,12 @@ def lexicon() -> Lexicon:
     site_words = [p for name in _SEARCHED_CATEGORIES for p in categories[name]["phrases"]]
     searches["PROTEST_SITE"] = PhraseSearch(site_words, whole_words=True)
     stems = loaded["detention_stems"]["stems"]
-    first_words = frozenset(key[0] for key in [*phrases, *place_phrases])
-    return Lexicon({k: frozenset(v) for k, v in phrases.items()}, place_phrases, frozenset(categories), prefixes, first_words,
-                   searches, PhraseSearch(stems, whole_words=False))
-
-
-_PUNCTUATION_CATEGORIES = {mark: frozenset({name}) for mark, name in _PUNCTUATION.items()}
-_NO_CATEGORIES: frozenset[str] = frozenset()
-_PLACE = frozenset({"PLACE"})
+    frozen = {key: frozenset(value) for key, value in phrases.items()}
+    longer_first_words = frozenset(key[0] for key in [*phrases, *place_phrases] if len(key) > 1)
+    single_words = {key[0]: (frozen.get(key, _NO_CATEGORIES) | (_PLACE if key in place_phrases else _NO_CATEGORIES),
+                             place_phrases.get(key)) for key in [*phrases, *place_phrases] if len(key) == 1}
+    return Lexicon(frozen, place_phrases, frozenset(categories), prefixes, longer_first_words, single_words, searches,
+                   PhraseSearch(stems, whole_words=False))
 
 
 def _raw_tokens(text: str, start: int, end: int) -> list[Token]:
@@ -170,23 +173,30 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
     """Longest phrase first: 'taken into custody' is one DETAIN_PARTICIPLE token, 'the capital' one place."""
     merged: list[Token] = []
     position = 0
-    first_words = lex.first_words
+    longer_first_words, single_words = lex.longer_first_words, lex.single_words
     while position < len(tokens):
         token = tokens[position]
-        starts_phrase = token.text in first_words and not (token.figure or token.place)
-        length = _longest_phrase(tokens, position, lex) if starts_phrase else 0
-        if length == 0:
+        if token.figure or token.place:
             merged.append(token)
             position += 1
             continue
-        window = tokens[position: position + length]
-        key = tuple(t.text for t in window)
-        city = lex.place_phrases.get(key)
-        categories = lex.phrases.get(key, _NO_CATEGORIES) | (_PLACE if city else _NO_CATEGORIES)
-        if length == 1:
-            categories |= token.categories - _CAPWORD
-        merged.append(Token(" ".join(key), window[0].start, window[-1].end, categories, place_phrase=city))
-        position += length
+        length = _longest_phrase(tokens, position, lex) if token.text in longer_first_words else 0
+        if length > 1:
+            window = tokens[position: position + length]
+            key = tuple(t.text for t in window)
+            city = lex.place_phrases.get(key)
+            categories = lex.phrases.get(key, _NO_CATEGORIES) | (_PLACE if city else _NO_CATEGORIES)
+            merged.append(Token(" ".join(key), window[0].start, window[-1].end, categories, place_phrase=city))
+            position += length
+            continue
+        # Most words are a phrase of one word or of none: a dictionary answers without building keys.
+        single = single_words.get(token.text)
+        if single is None:
+            merged.append(token)
+        else:
+            categories, city = single
+            merged.append(Token(token.text, token.start, token.end, categories | (token.categories - _CAPWORD), place_phrase=city))
+        position += 1
     return merged
 
 
