@@ -1,5 +1,6 @@
 """Every occurrence of many phrases in a text, in one Aho-Corasick pass (ahocorasick-rs, a wrapper of the Rust
-`aho-corasick` crate: three times faster than pyahocorasick on our sentences, see the README).
+`aho-corasick` crate: the place-alias search over the seeds' sentences took 19 µs per article with it, 54 with
+pyahocorasick; small phrase sets cost about the same in both).
 
 Overlapping hits are all reported ('Nizhny Novgorod' and 'Novgorod', 'russia' inside 'russian'): the callers
 check word boundaries and choose among them.
