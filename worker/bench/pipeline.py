@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -182,15 +183,19 @@ def bench_pipeline(items: int, workers: int, runs: int, bare: bool, compare_one:
     documents = synth_documents(items)
     with start_embedded_broker("kafka") as broker, tempfile.TemporaryDirectory() as workdir:
         print_conditions(broker, documents, Settings.from_env().partitions)
-        results: dict[str, list[Run]] = {}
+        measured: dict[str, Callable[[int], Run]] = {
+            f"worker x{workers}": lambda run: run_workers(broker.connection, documents, workers, f"pipeline{run}w{workers}",
+                                                         Path(workdir))}
+        if compare_one and workers != 1:
+            measured["worker x1"] = lambda run: run_workers(broker.connection, documents, 1, f"pipeline{run}w1", Path(workdir))
+        if bare:
+            measured["bare loop"] = lambda run: run_bare(broker.connection, documents, f"bare{run}")
+        results: dict[str, list[Run]] = {label: [] for label in measured}
         for run in range(runs):
-            results.setdefault(f"worker x{workers}", []).append(
-                run_workers(broker.connection, documents, workers, f"pipeline{run}w{workers}", Path(workdir)))
-            if compare_one and workers != 1:
-                results.setdefault("worker x1", []).append(
-                    run_workers(broker.connection, documents, 1, f"pipeline{run}w1", Path(workdir)))
-            if bare:
-                results.setdefault("bare loop", []).append(run_bare(broker.connection, documents, f"bare{run}"))
+            # Every other run in reverse order: what goes first in a run (a colder broker, a drifting machine) is
+            # not always the same configuration.
+            for label in (list(measured) if run % 2 == 0 else list(measured)[::-1]):
+                results[label].append(measured[label](run))
             print(f"run {run + 1}: " + ", ".join(f"{label} {series[-1].rate:,.0f} items/s" for label, series in results.items()), flush=True)
     print(f"pipeline, {items:,} items, 1 worker process each:" if workers == 1 else f"pipeline, {items:,} items:")
     for label, series in results.items():
