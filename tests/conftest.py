@@ -92,8 +92,13 @@ class Pipeline:
 
     def wait(self, expected_items: int, timeout: float = 120.0) -> None:
         running = [w.process for w in self.workers if w.process and w.process.poll() is None]
-        asyncio.run(wait_until_processed(self.kafka, self.settings.topics, self.settings.app_id, expected_items, timeout,
-                                         alive=lambda: any(p.poll() is None for p in running)))
+        try:
+            asyncio.run(wait_until_processed(self.kafka, self.settings.topics, self.settings.app_id, expected_items, timeout,
+                                             alive=lambda: any(p.poll() is None for p in running)))
+        except (TimeoutError, RuntimeError) as error:
+            # pytest's temporary folders, and the workers' logs in them, are gone a few runs later: a pipeline that
+            # did not finish keeps what its workers said in its failure (a stall seen once in CI could not be read).
+            raise type(error)(f"{error}\n--- the end of each worker's log ---\n{self.worker_log()}") from error
 
     def tally(self):
         return asyncio.run(read_tally(self.kafka, self.settings.topics))
