@@ -3,7 +3,8 @@
 Claims are not summed: news reports restate the same running figures, so a row's headline is its largest
 distinct claim. The only stored state is what each document contributed to each row (a Contribution, kept as a
 worker.stored.StoredContribution; one record per change, so a crash never leaves half a change); rows and their
-claims are derived from the contributions in memory (`Tally.rebuild` after a recovery), with the work of one change independent of the documents a row has:
+claims are derived from the contributions in memory (`Tally.rebuild` after a recovery), with the work of one change
+independent of the documents a row has:
 - a contribution records its feed position and text digest: a redelivery or the same text again changes nothing,
   and a later version with another text (a correction) retracts the earlier one first;
 - each claim keeps its carrying documents in the order they were applied, so its first carrier (whose quote it

@@ -78,15 +78,14 @@ def _is_word_char(char: str) -> bool:
 
 @dataclass(frozen=True)
 class Lexicon:
-    phrases: dict[tuple[str, ...], frozenset[str]]
-    place_phrases: dict[tuple[str, ...], str]
+    #: Each phrase (its words) -> the token it becomes: its categories (PLACE for a place phrase) and the place it
+    #: describes ("the capital", "the capital of Tatarstan"), if any.
+    phrase_tokens: dict[tuple[str, ...], tuple[frozenset[str], str | None]]
     categories: frozenset[str] = field(default_factory=frozenset)
     #: Every proper prefix of a phrase: a lookup stops as soon as no phrase can continue.
     prefixes: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
     #: The first word of every phrase of two words or more: only these start the search for the longest phrase.
     longer_first_words: frozenset[str] = field(default_factory=frozenset)
-    #: Each one-word phrase: its categories (PLACE for a place phrase) and the place it describes, if any.
-    single_words: dict[str, tuple[frozenset[str], str | None]] = field(default_factory=dict)
     #: One-pass searches for the cheap checks that need no tokens: PROTEST, DETAIN_*, and PROTEST_SITE (either).
     searches: dict[str, PhraseSearch] = field(default_factory=dict)
     #: Word beginnings of detention words ("detain", "arrest"): a sentence without any holds no detention figure.
@@ -136,11 +135,10 @@ def lexicon() -> Lexicon:
     site_words = [p for name in _SEARCHED_CATEGORIES for p in categories[name]["phrases"]]
     searches["PROTEST_SITE"] = PhraseSearch(site_words, whole_words=True)
     stems = loaded["detention_stems"]["stems"]
-    frozen = {key: frozenset(value) for key, value in phrases.items()}
-    longer_first_words = frozenset(key[0] for key in [*phrases, *place_phrases] if len(key) > 1)
-    single_words = {key[0]: (frozen.get(key, _NO_CATEGORIES) | (_PLACE if key in place_phrases else _NO_CATEGORIES),
-                             place_phrases.get(key)) for key in [*phrases, *place_phrases] if len(key) == 1}
-    return Lexicon(frozen, place_phrases, frozenset(categories), prefixes, longer_first_words, single_words, searches,
+    phrase_tokens = {key: (frozenset(phrases.get(key, ())) | (_PLACE if key in place_phrases else _NO_CATEGORIES),
+                           place_phrases.get(key)) for key in [*phrases, *place_phrases]}
+    longer_first_words = frozenset(key[0] for key in phrase_tokens if len(key) > 1)
+    return Lexicon(phrase_tokens, frozenset(categories), prefixes, longer_first_words, searches,
                    PhraseSearch(stems, whole_words=False))
 
 
@@ -162,7 +160,7 @@ def _longest_phrase(tokens: list[Token], position: int, lex: Lexicon) -> int:
         if token.figure or token.place:
             break
         key = (*key, token.text)
-        if key in lex.phrases or key in lex.place_phrases:
+        if key in lex.phrase_tokens:
             best = len(key)
         if key not in lex.prefixes:
             break
@@ -173,7 +171,7 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
     """Longest phrase first: 'taken into custody' is one DETAIN_PARTICIPLE token, 'the capital' one place."""
     merged: list[Token] = []
     position = 0
-    longer_first_words, single_words = lex.longer_first_words, lex.single_words
+    longer_first_words, phrase_tokens = lex.longer_first_words, lex.phrase_tokens
     while position < len(tokens):
         token = tokens[position]
         if token.figure or token.place:
@@ -184,13 +182,12 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
         if length > 1:
             window = tokens[position: position + length]
             key = tuple(t.text for t in window)
-            city = lex.place_phrases.get(key)
-            categories = lex.phrases.get(key, _NO_CATEGORIES) | (_PLACE if city else _NO_CATEGORIES)
+            categories, city = phrase_tokens[key]
             merged.append(Token(" ".join(key), window[0].start, window[-1].end, categories, place_phrase=city))
             position += length
             continue
-        # Most words are a phrase of one word or of none: a dictionary answers without building keys.
-        single = single_words.get(token.text)
+        # Most words are a phrase of one word or of none: the table answers without a search for longer ones.
+        single = phrase_tokens.get((token.text,))
         if single is None:
             merged.append(token)
         else:

@@ -33,7 +33,7 @@ _DATE = re.compile(
 # "date 2022-09-21" (a scraper's stamp), "21.09.2022": numeric dates with the year.
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _DOTTED_DATE = re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")
-_MONTH_NAMES = PhraseIndex({name: name for name in sorted({f(m) for m in _MONTHS for f in (str.title, str.upper)})})
+_MONTH_NAMES = PhraseIndex(dict.fromkeys({f(m) for m in _MONTHS for f in (str.title, str.upper)}))
 #: A date with its year in a wave's window is enough for that wave (with a mention of Russia); a day and month
 #: alone ("May 6") fits every year of a long window, so it only helps.
 DATED_WITH_YEAR_WEIGHT = 3.0
