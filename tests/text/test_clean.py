@@ -1,3 +1,4 @@
+from worker.text.analyze import analyze
 from worker.text.clean import clean, normalise, split_sentences
 
 
@@ -43,3 +44,13 @@ def test_sentences_keep_abbreviations_and_decimals_whole():
 def test_empty_and_boilerplate_only_pages_give_no_title():
     assert clean("").title is None
     assert clean("Alamy\nTopics: News\n").lines == ()
+
+
+def test_a_lone_surrogate_becomes_the_replacement_character():
+    assert normalise("Moscow \ud800 Perm\udfff") == "Moscow \ufffd Perm\ufffd"
+
+
+def test_analyze_reads_a_text_with_a_lone_surrogate():
+    report = analyze("Police detained 30 people in Moscow \ud800 on Sunday, OVD-Info said.", "surrogate")
+    assert [(claim.count, claim.place) for claim in report.detentions] == [(30, "Moscow")]
+    assert report.model_dump_json()

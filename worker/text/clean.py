@@ -19,7 +19,10 @@ _REPLACEMENTS = {
     **{chr(c): " " for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]},
     "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": " - ", "\r": "\n",
 }
-_ODD = re.compile("[" + "".join(re.escape(c) for c in _REPLACEMENTS) + "]")
+#: A lone surrogate is no character (the feed refuses such items; a text handed to `analyze` may hold one): it becomes
+#: U+FFFD, as a decoder makes of bytes it cannot read, so that every later step can encode the text.
+_LONE_SURROGATES = "\ud800-\udfff"
+_ODD = re.compile("[" + "".join(re.escape(c) for c in _REPLACEMENTS) + _LONE_SURROGATES + "]")
 # The look-ahead names the letters a URL can start with: the engine then skips other positions at once (3x faster).
 _URL = re.compile(r"(?=[hwtp])(?:https?://|www\.|\bt\.me/|\bpic\.twitter\.com/)\S*", re.IGNORECASE)
 _URL_HINTS = ("http", "www.", "t.me/", "pic.twitter")
@@ -90,7 +93,7 @@ def normalise(text: str) -> str:
     """Unicode NFC, plain spaces and quotes, no invisible or control characters."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _ODD.sub(lambda m: _REPLACEMENTS[m.group()], text.replace("\r\n", "\n"))
+    return _ODD.sub(lambda m: _REPLACEMENTS.get(m.group(), "\ufffd"), text.replace("\r\n", "\n"))
 
 
 _ANYWHERE_HINTS = ("cookie", "click here", "sign up", "[", "alamy", "getty", "shutterstock", "logo")
