@@ -63,7 +63,7 @@ class Metrics:
         self.dead_letters = Counter("protest_tally_dead_letters", "Records sent to feed.dead-letter, by error class",
                                     ["reason"], registry=self.registry)
         self.claims = Counter("protest_tally_claims", "Detention claims in the published Reports", registry=self.registry)
-        self.processing_seconds = Histogram("protest_tally_processing_seconds", "Time to handle one event, by stage",
+        self.processing_seconds = Histogram("protest_tally_processing_seconds", "Time from an event's arrival at a stage to its sends, by stage",
                                             ["stage"], buckets=PROCESSING_BUCKETS, registry=self.registry)
         for stage in STAGES:
             # Every stage is listed from the start (with zero counts), not from its first event on.

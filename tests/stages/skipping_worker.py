@@ -41,8 +41,8 @@ class SkippingStream:
             yield event
 
 
-async def process_each_skipping(stream, handle, stage: str) -> None:
-    await process_each(SkippingStream(stream), handle, stage=stage)
+async def process_each_skipping(stream, prepare, handle, stage: str) -> None:
+    await process_each(SkippingStream(stream), prepare, handle, stage=stage)
 
 
 ingest.process_each = process_each_skipping

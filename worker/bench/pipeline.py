@@ -50,19 +50,36 @@ def print_conditions(broker, documents: list[ArchivedDocument], partitions: int)
 
 
 def _status_mb(pid: int, field: str) -> float:
-    """A memory field of /proc/PID/status (VmRSS: resident now, VmHWM: its peak), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    """A memory field of /proc/PID/status (VmRSS: resident now, VmHWM: its peak), in MB; 0 once it has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return 0.0
+    for line in status.splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
+def process_tree(pid: int) -> list[int]:
+    """A process and its descendants: a worker's reader process (worker.reader_process) and its helpers count as
+    the worker's memory."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(child) for child in task.read_text().split()]
+        except FileNotFoundError:  # the thread or the process has ended
+            continue
+    return [pid, *(descendant for child in children for descendant in process_tree(child))]
+
+
 def peak_rss_mb(pid: int) -> float:
-    return _status_mb(pid, "VmHWM")
+    """The sum of each process's peak in the worker's tree: at least their peak together."""
+    return sum(_status_mb(member, "VmHWM") for member in process_tree(pid))
 
 
 def rss_mb(pid: int) -> float:
-    return _status_mb(pid, "VmRSS")
+    return sum(_status_mb(member, "VmRSS") for member in process_tree(pid))
 
 
 @dataclasses.dataclass

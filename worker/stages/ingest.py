@@ -7,13 +7,16 @@ report is published for subscribers and not read back by the worker (one Kafka r
 from __future__ import annotations
 
 import asyncio
+from typing import NamedTuple
 
 from faust.types import TP
 
+from schemas import FeedItem
 from worker.app import app, raw_topic, send, settings, versions_table
 from worker.logs import log
 from worker.metrics import metrics
-from worker.records import read_article, read_feed_item
+from worker.reader_process import ReaderProcess
+from worker.records import read_feed_item
 from worker.stages.dead_letter import dead_letter
 from worker.stages.outbox import EvidenceOutbox
 from worker.stages.watchdog import process_each
@@ -28,10 +31,24 @@ def source_headers(message) -> list[tuple[str, bytes]]:
 
 
 outbox = EvidenceOutbox(settings.topics.evidence, settings.partitions, send)
+reader = ReaderProcess()
 
-#: Longer texts are read in a thread: reading one takes milliseconds, which must not starve heartbeats and the web
-#: server on the event loop; shorter ones (most news items) are read in place, which saves the thread hand-off.
-READ_IN_THREAD_CHARS = 20_000
+
+class Reading(NamedTuple):
+    """A feed.raw record as it arrives: its item, its Report on the way from the reader process (Report, JSON), or
+    why it is no feed item."""
+
+    item: FeedItem | None
+    report: asyncio.Future | None
+    error: Exception | None
+
+
+def start_reading(message) -> Reading:
+    try:
+        item = read_feed_item(message.key, message.value)
+    except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: no record stops the agent
+        return Reading(None, None, error)
+    return Reading(item, reader.read(item), None)
 
 
 def has_backlog(message) -> bool:
@@ -45,21 +62,16 @@ def has_backlog(message) -> bool:
     return highwater is not None and message.offset + 1 < highwater
 
 
-async def ingest_message(message) -> list:
+async def ingest_message(message, reading: Reading) -> list:
     """One feed.raw record -> one Report on protest.reports and its evidence on its way to protest.place-evidence
     (worker.stages.outbox; their deliveries returned), or one DeadLetter."""
-    try:
-        item = read_feed_item(message.key, message.value)
-    except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: no record stops the agent
-        await dead_letter(message, error)
+    if reading.error is not None:
+        await dead_letter(message, reading.error)
         metrics.items.inc()
         return []
+    item = reading.item
     try:
-        if len(item.text) > READ_IN_THREAD_CHARS:
-            report = await asyncio.to_thread(read_article, item)
-        else:
-            report = read_article(item)
-        value = report.model_dump_json().encode()
+        report, value = await reading.report
         # The feed.raw offset is the document's position: a later one with another text is a correction.
         evidence = route_report(versions_table, report, message.offset, item.published_at)
     except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
@@ -79,4 +91,14 @@ async def ingest_message(message) -> list:
 
 @app.agent(raw_topic)
 async def ingest(stream):
-    await process_each(stream, ingest_message, stage="ingest")
+    await process_each(stream, start_reading, ingest_message, stage="ingest")
+
+
+@app.task
+async def start_reader() -> None:
+    await reader.start()
+
+
+@app.on_before_shutdown.connect
+async def close_reader(app_, **kwargs) -> None:
+    reader.close()

@@ -7,15 +7,23 @@ from schemas import EvidenceBatch
 from schemas.tally import applied_at
 from worker.app import app, evidence_topic, send, settings, worker_tally
 from worker.logs import log
-from worker.stages.dead_letter import dead_letter, read_or_dead_letter
+from worker.stages.dead_letter import dead_letter
 from worker.stages.watchdog import process_each
 from worker.tally import Publication
 
 
-async def tally_message(message) -> list:
+def read_evidence(message) -> EvidenceBatch | Exception:
+    """The record's evidence, or why it is none (dead-lettered in turn by `tally_message`)."""
+    try:
+        return EvidenceBatch.model_validate_json(message.value)
+    except Exception as error:  # noqa: BLE001 - no record stops the agent
+        return error
+
+
+async def tally_message(message, batch: EvidenceBatch | Exception) -> list:
     """Fold a record's evidence into the tally, piece by piece; publish each row and claim it changed, once."""
-    batch = await read_or_dead_letter(EvidenceBatch, message)
-    if batch is None:
+    if isinstance(batch, Exception):
+        await dead_letter(message, batch)
         return []
     changes = []
     for index, evidence in enumerate(batch.pieces):
@@ -45,4 +53,4 @@ async def publish(publication: Publication) -> list:
 # tables' changelog writes are flushed by Faust before every offset commit.
 @app.agent(evidence_topic, concurrency=1)
 async def tally(stream):
-    await process_each(stream, tally_message, stage="tally")
+    await process_each(stream, read_evidence, tally_message, stage="tally")

@@ -14,9 +14,10 @@ Both recoveries redeliver records (at-least-once), which the idempotent tally ab
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
@@ -37,13 +38,19 @@ RECOVERY_STALL_SECONDS = 30.0
 
 #: Events an agent may have handled whose deliveries are not all confirmed yet; beyond it, it waits for them.
 MAX_UNCONFIRMED = 2000
+#: Records whose preparation (`process_each`'s `prepare`) may run ahead of the record being handled.
+MAX_PREPARED_AHEAD = 256
 
 
-async def process_each(stream, handle: Callable[[Any], Awaitable[list]], stage: str) -> None:
-    """Run `handle` on each record of an agent's stream, in order, with the records Faust skipped before it read back
-    first; `handle` returns the deliveries of what it sent. A record is acknowledged once its deliveries are
-    confirmed and every earlier one is acknowledged, so the next record is handled while the broker confirms the
-    last ones, and commits never pass an unconfirmed effect.
+async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[Any, Any], Awaitable[list]],
+                       stage: str) -> None:
+    """Run `prepare` on each record of an agent's stream as it arrives and `handle` on it in order, with the records
+    Faust skipped before it read back first. `prepare(message)` does (or starts) the part of the work that does not
+    depend on the records before it: decoding it, reading its text in the reader process; up to MAX_PREPARED_AHEAD
+    records are prepared ahead. `handle(message, prepared)` gets what it returned and returns the deliveries of
+    what it sent. A record is acknowledged once its deliveries are confirmed and every earlier one is
+    acknowledged, so the next record is handled while the broker confirms the last ones, and commits never pass
+    an unconfirmed effect.
 
     Manual acks: Faust acks an event whose processing was cancelled (at shutdown or rebalance), which commits
     past an unfinished record (faust-streaming #606).
@@ -51,36 +58,60 @@ async def process_each(stream, handle: Callable[[Any], Awaitable[list]], stage: 
     `stage` names the agent in the processing-time histogram (worker.metrics)."""
     manual = stream.noack()
     processing_seconds = metrics.processing_seconds.labels(stage)
+    prepared: asyncio.Queue = asyncio.Queue(maxsize=MAX_PREPARED_AHEAD)
     handled: asyncio.Queue = asyncio.Queue(maxsize=MAX_UNCONFIRMED)
-    acknowledging = asyncio.ensure_future(_acknowledge_in_order(manual, handled))
-    acknowledging.add_done_callback(_end_worker_on_failure)
+    helpers = [asyncio.ensure_future(_handle_in_order(prepared, handled, handle, processing_seconds)),
+               asyncio.ensure_future(_acknowledge_in_order(manual, handled))]
+    for helper in helpers:
+        helper.add_done_callback(_end_worker_on_failure)
 
-    async def handle_in_order(message, event) -> None:
+    async def admit(message, event) -> None:
+        """In arrival order, so that `_handle_in_order` keeps it: a record to handle (preparing it at once), a record
+        not to handle (acknowledged in turn: commits never pass the next offset to handle, see worker.progress),
+        or offsets without a record (passed over in turn)."""
         if not progress.admit(message):
-            # Acknowledged in turn: commits never pass the next offset to handle (worker.progress).
-            await handled.put((message, event, None))
-            return
-        if isinstance(message, Absent):
-            await handled.put((message, event, []))  # offsets without a record: passed over in turn
-            return
-        started = time.perf_counter()
-        try:
-            deliveries = await handle(message)
-        except BaseException:
-            progress.abandoned(message)
-            raise
-        processing_seconds.observe(time.perf_counter() - started)
-        await handled.put((message, event, deliveries))
+            await prepared.put((message, event, None))
+        elif isinstance(message, Absent):
+            await prepared.put((message, event, []))
+        else:
+            await prepared.put((message, event, Job(time.perf_counter(), prepare(message), contextvars.copy_context())))
 
     try:
         async for event in manual.events():
             first = progress.skipped_before(event.message)
             if first is not None:  # a hole: rare, so no coroutine per event for it
                 for skipped in await read_skipped(event.message, first):
-                    await handle_in_order(skipped, None)
-            await handle_in_order(event.message, event)
+                    await admit(skipped, None)
+            await admit(event.message, event)
     finally:
-        acknowledging.cancel()
+        for helper in helpers:
+            helper.cancel()
+
+
+class Job(NamedTuple):
+    """An admitted record's work: when it arrived, what `prepare` returned for it, and the context it arrived in,
+    where Faust's `current_event()` is this record's (its tables' writes need it)."""
+
+    started: float
+    prepared: Any
+    context: contextvars.Context
+
+
+async def _handle_in_order(prepared: asyncio.Queue, handled: asyncio.Queue, handle, processing_seconds) -> None:
+    """Each admitted record's `handle`, in order; its deliveries then go to `_acknowledge_in_order`, as do the
+    records not handled (None: acknowledged in turn; []: offsets without a record)."""
+    while True:
+        message, event, job = await prepared.get()
+        if not isinstance(job, Job):
+            await handled.put((message, event, job))
+            continue
+        try:
+            deliveries = await asyncio.create_task(handle(message, job.prepared), context=job.context)
+        except BaseException:
+            progress.abandoned(message)
+            raise
+        processing_seconds.observe(time.perf_counter() - job.started)
+        await handled.put((message, event, deliveries))
 
 
 async def read_skipped(message, first: int) -> list:
@@ -103,10 +134,11 @@ async def read_skipped(message, first: int) -> list:
     return skipped
 
 
-def _end_worker_on_failure(acknowledging: asyncio.Task) -> None:
-    """A delivery that failed past the producer's retries ends the worker, as an agent crash does."""
-    if not acknowledging.cancelled() and acknowledging.exception() is not None:
-        asyncio.ensure_future(exit_worker("acknowledge_in_order", acknowledging.exception()))
+def _end_worker_on_failure(helper: asyncio.Task) -> None:
+    """A failure in handling a record or a delivery that failed past the producer's retries ends the worker, as an
+    agent crash does."""
+    if not helper.cancelled() and helper.exception() is not None:
+        asyncio.ensure_future(exit_worker(helper.get_coro().__name__.strip("_"), helper.exception()))
 
 
 async def _acknowledge_in_order(manual, handled: asyncio.Queue) -> None:

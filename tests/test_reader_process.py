@@ -1,0 +1,124 @@
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from worker.bench.pipeline import synth_documents
+from worker.feed import feed_items
+from worker.reader_process import ReaderProcess, ReadFailed
+from worker.records import read_article
+
+ROOT = Path(__file__).resolve().parents[1]
+ITEMS = list(feed_items(synth_documents(150, seed=11)))
+
+
+def die_on_marker(item):
+    """Runs in the reader process: ends it without a word, as the kernel's OOM killer would, for one item."""
+    if item.doc_id.startswith("die-"):
+        os._exit(9)
+    return read_article(item)
+
+
+class CountingReader(ReaderProcess):
+    """Records the size of each hand-over to the reader process."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.batches: list[int] = []
+
+    async def _hand_over(self, items):
+        self.batches.append(len(items))
+        return await super()._hand_over(items)
+
+
+def read_all(reader: ReaderProcess, items) -> list:
+    async def scenario():
+        try:
+            return await asyncio.gather(*(reader.read(item) for item in items), return_exceptions=True)
+        finally:
+            reader.close()
+    return asyncio.run(scenario())
+
+
+def test_each_item_gets_the_report_it_gets_in_this_process_in_order():
+    outcomes = read_all(ReaderProcess(), ITEMS[:40])
+    for item, (report, value) in zip(ITEMS[:40], outcomes):
+        assert report == read_article(item)
+        assert value == report.model_dump_json().encode()
+
+
+def test_items_that_wait_are_handed_over_together_within_the_batch_limit():
+    reader = CountingReader(max_batch=64)
+    read_all(reader, ITEMS)
+    assert reader.batches == [64, 64, 22]
+
+
+def test_an_item_that_cannot_be_read_fails_alone_with_its_error_class():
+    empty = ITEMS[0].model_copy(update={"doc_id": "empty", "text": "  \n\n"})
+    outcomes = read_all(ReaderProcess(), [ITEMS[1], empty, ITEMS[2]])
+    assert isinstance(outcomes[1], ReadFailed)
+    assert outcomes[1].error_class == "NoArticleText" and "no article text" in str(outcomes[1])
+    assert [report for report, _ in (outcomes[0], outcomes[2])] == [read_article(ITEMS[1]), read_article(ITEMS[2])]
+
+
+@pytest.mark.timeout(120)
+def test_an_item_that_kills_the_reader_process_fails_alone_and_reading_goes_on():
+    deadly = ITEMS[0].model_copy(update={"doc_id": "die-now"})
+    reader = CountingReader(die_on_marker)
+    outcomes = read_all(reader, [ITEMS[1], ITEMS[2], deadly, ITEMS[3], ITEMS[4]])
+    assert isinstance(outcomes[2], ReadFailed) and outcomes[2].error_class == ReadFailed.READER_DIED
+    for item, outcome in zip([ITEMS[1], ITEMS[2], ITEMS[3], ITEMS[4]], outcomes[:2] + outcomes[3:]):
+        assert outcome[0] == read_article(item)
+    # The batch that held it was read again item by item, each in a process that had not died.
+    assert reader.batches == [5, 1, 1, 1, 1, 1]
+
+
+def test_the_first_item_goes_at_once_and_those_arriving_meanwhile_go_next_together():
+    async def scenario():
+        reader = CountingReader()
+        try:
+            first = reader.read(ITEMS[0])
+            await asyncio.sleep(0)  # its hand-over begins
+            await asyncio.gather(first, *(reader.read(item) for item in ITEMS[1:4]))
+        finally:
+            reader.close()
+        return reader.batches
+    assert asyncio.run(scenario()) == [1, 3]
+
+
+def test_the_reader_process_ends_when_the_worker_is_killed(tmp_path):
+    script = tmp_path / "killed_worker.py"
+    script.write_text(
+        "import asyncio, os, sys\n"
+        "from worker.reader_process import ReaderProcess\n"
+        "async def main():\n"
+        "    reader = ReaderProcess()\n"
+        "    await reader.start()\n"
+        "    print(*(child.pid for child in multiprocessing.active_children()), flush=True)\n"
+        "    os.kill(os.getpid(), 9)\n"
+        "import multiprocessing\n"
+        "if __name__ == '__main__':\n"
+        "    asyncio.run(main())\n")
+    output = tmp_path / "pids"
+    with output.open("w") as stdout:  # not a pipe: a reader left behind would hold it open
+        done = subprocess.run([sys.executable, str(script)], stdout=stdout, stderr=subprocess.STDOUT, timeout=60,
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == -9, output.read_text()
+    children = [int(pid) for pid in output.read_text().split()]
+    assert children
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children):
+        assert time.monotonic() < deadline, "the reader process outlived its worker by 10 s"
+        time.sleep(0.2)
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
