@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ITEMS = list(feed_items(synth_documents(150, seed=11)))
 
 
+def record(item) -> tuple[bytes, bytes]:
+    return item.doc_id.encode(), item.model_dump_json().encode()
+
+
 def die_on_marker(item):
     """Runs in the reader process: ends it without a word, as the kernel's OOM killer would, for one item."""
     if item.doc_id.startswith("die-"):
@@ -35,44 +39,47 @@ class CountingReader(ReaderProcess):
         return await super()._hand_over(items)
 
 
-def read_all(reader: ReaderProcess, items) -> list:
+def read_all(reader: ReaderProcess, records) -> list:
     async def scenario():
         try:
-            return await asyncio.gather(*(reader.read(item) for item in items), return_exceptions=True)
+            return await asyncio.gather(*(reader.read(*r) for r in records), return_exceptions=True)
         finally:
             reader.close()
     return asyncio.run(scenario())
 
 
-def test_each_item_gets_the_report_it_gets_in_this_process_in_order():
-    outcomes = read_all(ReaderProcess(), ITEMS[:40])
-    for item, (report, value) in zip(ITEMS[:40], outcomes):
+def test_each_record_gets_the_report_it_gets_in_this_process_in_order():
+    outcomes = read_all(ReaderProcess(), [record(item) for item in ITEMS[:40]])
+    for item, (report, value, published_at) in zip(ITEMS[:40], outcomes):
         assert report == read_article(item)
         assert value == report.model_dump_json().encode()
+        assert published_at == item.published_at
 
 
 def test_items_that_wait_are_handed_over_together_within_the_batch_limit():
     reader = CountingReader(max_batch=64)
-    read_all(reader, ITEMS)
+    read_all(reader, [record(item) for item in ITEMS])
     assert reader.batches == [64, 64, 22]
 
 
-def test_an_item_that_cannot_be_read_fails_alone_with_its_error_class():
+def test_a_record_that_cannot_be_decoded_or_read_fails_alone_with_its_error_class():
     empty = ITEMS[0].model_copy(update={"doc_id": "empty", "text": "  \n\n"})
-    outcomes = read_all(ReaderProcess(), [ITEMS[1], empty, ITEMS[2]])
-    assert isinstance(outcomes[1], ReadFailed)
+    outcomes = read_all(ReaderProcess(), [record(ITEMS[1]), record(empty), (b"x", b"{not json"), record(ITEMS[2])])
+    assert isinstance(outcomes[1], ReadFailed) and isinstance(outcomes[2], ReadFailed)
     assert outcomes[1].error_class == "NoArticleText" and "no article text" in str(outcomes[1])
-    assert [report for report, _ in (outcomes[0], outcomes[2])] == [read_article(ITEMS[1]), read_article(ITEMS[2])]
+    assert outcomes[1].doc_id == "empty", "the item was decoded: its doc id goes with the error"
+    assert (outcomes[2].error_class, outcomes[2].doc_id) == ("JSONDecodeError", None)
+    assert [outcomes[0].report, outcomes[3].report] == [read_article(ITEMS[1]), read_article(ITEMS[2])]
 
 
 @pytest.mark.timeout(120)
 def test_an_item_that_kills_the_reader_process_fails_alone_and_reading_goes_on():
     deadly = ITEMS[0].model_copy(update={"doc_id": "die-now"})
     reader = CountingReader(die_on_marker)
-    outcomes = read_all(reader, [ITEMS[1], ITEMS[2], deadly, ITEMS[3], ITEMS[4]])
+    outcomes = read_all(reader, [record(item) for item in [ITEMS[1], ITEMS[2], deadly, ITEMS[3], ITEMS[4]]])
     assert isinstance(outcomes[2], ReadFailed) and outcomes[2].error_class == ReadFailed.READER_DIED
     for item, outcome in zip([ITEMS[1], ITEMS[2], ITEMS[3], ITEMS[4]], outcomes[:2] + outcomes[3:]):
-        assert outcome[0] == read_article(item)
+        assert outcome.report == read_article(item)
     # The batch that held it was read again item by item, each in a process that had not died.
     assert reader.batches == [5, 1, 1, 1, 1, 1]
 
@@ -81,9 +88,9 @@ def test_the_first_item_goes_at_once_and_those_arriving_meanwhile_go_next_togeth
     async def scenario():
         reader = CountingReader()
         try:
-            first = reader.read(ITEMS[0])
+            first = reader.read(*record(ITEMS[0]))
             await asyncio.sleep(0)  # its hand-over begins
-            await asyncio.gather(first, *(reader.read(item) for item in ITEMS[1:4]))
+            await asyncio.gather(first, *(reader.read(*record(item)) for item in ITEMS[1:4]))
         finally:
             reader.close()
         return reader.batches

@@ -1,9 +1,9 @@
-"""Reading in a process of its own: the worker's event loop hands feed items over and gets their Reports back.
+"""Reading in a process of its own: the worker's event loop hands feed.raw records over and gets Reports back.
 
 Reading is the worker's largest CPU cost and Python runs one thread at a time, so read in the worker's process it
-takes a core that routing, Kafka I/O and the tally also need. A second process reads while the worker sends the
-results of the last batch. Items are handed over in batches (those that arrived while the last batch was read,
-at most MAX_BATCH): a hand-over costs about 0.3 ms for one item and 30 µs per item in a batch of 50.
+takes a core that routing, Kafka I/O and the tally also need. A second process decodes and reads while the worker
+sends the results of the last batch. Records are handed over in batches (those that arrived while the last batch
+was read, at most MAX_BATCH): a hand-over costs about 0.3 ms for one record and 30 µs per record in a batch of 50.
 
 No Kafka here: the ingest stage (worker.stages.ingest) decides what to read and what to do with each outcome.
 """
@@ -15,8 +15,8 @@ import multiprocessing
 import os
 import threading
 import time
-from datetime import datetime, timezone
 from collections.abc import Callable
+from datetime import datetime, timezone
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import NamedTuple
@@ -24,33 +24,48 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from schemas import FeedItem, Report
-from worker.records import read_article
+from worker.records import read_article, read_feed_item
 
 #: How often the reader process checks that the worker that started it still runs.
 PARENT_CHECK_SECONDS = 1.0
-#: Most items in one hand-over: a batch is answered as a whole, so a large one holds its first items back.
+#: Most records in one hand-over: a batch is answered as a whole, so a large one holds its first items back.
 MAX_BATCH = 64
 
 
-WARM_UP_ITEM = FeedItem(doc_id="warm-up", text="Police detained 5 people in Moscow on Saturday.", sequence=0,
-                        published_at=datetime(2022, 2, 26, tzinfo=timezone.utc))
+WARM_UP_RECORD = (None, FeedItem(doc_id="warm-up", text="Police detained 5 people in Moscow on Saturday.", sequence=0,
+                                  published_at=datetime(2022, 2, 26, tzinfo=timezone.utc)).model_dump_json().encode())
 
 
 class ReadFailed(Exception):
-    """Reading an item raised in the reader process; carries that error's class name and description."""
+    """Decoding or reading a record raised in the reader process; carries that error's class name and description,
+    and the item's doc id once it was decoded."""
 
     #: The error class of an item during whose reading the reader process ended (killed, or out of memory) twice:
     #: once in its batch, once alone in a new process.
     READER_DIED = "ReaderProcessDied"
 
-    def __init__(self, error_class: str, description: str) -> None:
+    def __init__(self, error_class: str, description: str, doc_id: str | None = None) -> None:
         super().__init__(description)
         self.error_class = error_class
+        self.doc_id = doc_id
 
 
 class Failure(NamedTuple):
     error_class: str
     description: str
+    doc_id: str | None
+
+
+#: A feed.raw record's key and value.
+Record = tuple[bytes | None, bytes | None]
+
+
+class Read(NamedTuple):
+    """A record read: its Report, the Report's JSON, and when the item was published."""
+
+    report: Report
+    value: bytes
+    published_at: datetime
 
 
 def describe(error: BaseException) -> str:
@@ -62,14 +77,17 @@ def describe(error: BaseException) -> str:
     return str(error)
 
 
-def read_batch(read: Callable[[FeedItem], Report], items: list[FeedItem]) -> list[bytes | Failure]:
-    """In the reader process: each item's Report as JSON, or why it could not be read."""
-    outcomes: list[bytes | Failure] = []
-    for item in items:
+def read_batch(read: Callable[[FeedItem], Report], records: list[Record]) -> list[tuple[bytes, datetime] | Failure]:
+    """In the reader process: each record's Report as JSON with the item's publication time, or why it could not
+    be decoded (worker.records.read_feed_item) or read (`read`)."""
+    outcomes: list[tuple[bytes, datetime] | Failure] = []
+    for key, value in records:
+        item = None
         try:
-            outcomes.append(read(item).model_dump_json().encode())
-        except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: one item fails alone
-            outcomes.append(Failure(type(error).__name__, describe(error)))
+            item = read_feed_item(key, value)
+            outcomes.append((read(item).model_dump_json().encode(), item.published_at))
+        except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: one record fails alone
+            outcomes.append(Failure(type(error).__name__, describe(error), item.doc_id if item else None))
     return outcomes
 
 
@@ -86,20 +104,20 @@ def _exit_when_orphaned(parent_pid: int) -> None:
 
 
 class ReaderProcess:
-    """Reads feed items in a child process, in batches, and answers each `read` with its Report (and its JSON)."""
+    """Decodes and reads feed.raw records in a child process, in batches, and answers each `read` with a Read."""
 
     def __init__(self, read: Callable[[FeedItem], Report] = read_article, max_batch: int = MAX_BATCH) -> None:
         self._read = read
         self._max_batch = max_batch
         self._pool: ProcessPoolExecutor | None = None
-        self._waiting: list[tuple[FeedItem, asyncio.Future]] = []
-        #: The task that hands the waiting items over, while there are any.
+        self._waiting: list[tuple[Record, asyncio.Future]] = []
+        #: The task that hands the waiting records over, while there are any.
         self._reading: asyncio.Task | None = None
 
-    def read(self, item: FeedItem) -> asyncio.Future[tuple[Report, bytes]]:
-        """The item's Report and its JSON, or ReadFailed, once the reader process has read it."""
+    def read(self, key: bytes | None, value: bytes | None) -> asyncio.Future[Read]:
+        """The record's Read, or ReadFailed, once the reader process has decoded and read it."""
         answer = asyncio.get_running_loop().create_future()
-        self._waiting.append((item, answer))
+        self._waiting.append(((key, value), answer))
         if self._reading is None:
             self._reading = asyncio.ensure_future(self._read_waiting())
         return answer
@@ -109,43 +127,43 @@ class ReaderProcess:
             while self._waiting:
                 batch, self._waiting = self._waiting[:self._max_batch], self._waiting[self._max_batch:]
                 try:
-                    outcomes = await self._read_batch([item for item, _ in batch])
-                except Exception as error:  # noqa: BLE001 - the pool refused the batch (closed): its items fail
+                    outcomes = await self._read_batch([record for record, _ in batch])
+                except Exception as error:  # noqa: BLE001 - no process could be started: a fault outside the records
                     outcomes = [error] * len(batch)
                 for (_, answer), outcome in zip(batch, outcomes):
                     _answer(answer, outcome)
         finally:
             self._reading = None
 
-    async def _read_batch(self, items: list[FeedItem]) -> list[bytes | Failure]:
+    async def _read_batch(self, records: list[Record]) -> list:
         try:
-            return await self._hand_over(items)
+            return await self._hand_over(records)
         except BrokenProcessPool:
-            return [await self._read_alone(item) for item in items]
+            return [await self._read_alone(record) for record in records]
 
-    async def _read_alone(self, item: FeedItem) -> bytes | Failure:
-        """After a batch killed its process: each of its items in a new one, so that only the item at fault fails."""
+    async def _read_alone(self, record: Record):
+        """After a batch killed its process: each of its records in a new one, so that only the one at fault fails."""
         try:
-            return (await self._hand_over([item]))[0]
+            return (await self._hand_over([record]))[0]
         except BrokenProcessPool:
-            return Failure(ReadFailed.READER_DIED, "the reader process ended while it read this item")
+            return Failure(ReadFailed.READER_DIED, "the reader process ended while it read this record", None)
 
-    async def _hand_over(self, items: list[FeedItem]) -> list[bytes | Failure]:
+    async def _hand_over(self, records: list[Record]) -> list[tuple[bytes, datetime] | Failure]:
         if self._pool is None:
             # Spawned, not forked: the worker runs threads (Faust's, the executor's), which a fork would copy mid-step.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=watch_parent, initargs=(os.getpid(),))
         try:
-            return await asyncio.wrap_future(self._pool.submit(read_batch, self._read, items))
+            return await asyncio.wrap_future(self._pool.submit(read_batch, self._read, records))
         except BrokenProcessPool:
             self._pool.shutdown(wait=False)
             self._pool = None
             raise
 
     async def start(self) -> None:
-        """Start the reader process and read one short item, so that the first items do not wait for its imports
+        """Start the reader process and read one short item, so that the first records do not wait for its imports
         and word tables (about half a second)."""
-        await self.read(WARM_UP_ITEM)
+        await self.read(*WARM_UP_RECORD)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -153,7 +171,7 @@ class ReaderProcess:
             self._pool = None
 
 
-def _answer(answer: asyncio.Future, outcome: bytes | Failure | Exception) -> None:
+def _answer(answer: asyncio.Future, outcome: tuple[bytes, datetime] | Failure | Exception) -> None:
     if answer.done():  # cancelled: its record was abandoned
         return
     if isinstance(outcome, Exception):
@@ -161,4 +179,5 @@ def _answer(answer: asyncio.Future, outcome: bytes | Failure | Exception) -> Non
     elif isinstance(outcome, Failure):
         answer.set_exception(ReadFailed(*outcome))
     else:
-        answer.set_result((Report.model_validate_json(outcome), outcome))
+        value, published_at = outcome
+        answer.set_result(Read(Report.model_validate_json(value), value, published_at))

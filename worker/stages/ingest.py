@@ -7,16 +7,13 @@ report is published for subscribers and not read back by the worker (one Kafka r
 from __future__ import annotations
 
 import asyncio
-from typing import NamedTuple
 
 from faust.types import TP
 
-from schemas import FeedItem
 from worker.app import app, raw_topic, send, settings, versions_table
 from worker.logs import log
 from worker.metrics import metrics
-from worker.reader_process import ReaderProcess
-from worker.records import read_feed_item
+from worker.reader_process import Read, ReaderProcess, ReadFailed
 from worker.stages.dead_letter import dead_letter
 from worker.stages.outbox import EvidenceOutbox
 from worker.stages.watchdog import process_each
@@ -34,21 +31,8 @@ outbox = EvidenceOutbox(settings.topics.evidence, settings.partitions, send)
 reader = ReaderProcess()
 
 
-class Reading(NamedTuple):
-    """A feed.raw record as it arrives: its item, its Report on the way from the reader process (Report, JSON), or
-    why it is no feed item."""
-
-    item: FeedItem | None
-    report: asyncio.Future | None
-    error: Exception | None
-
-
-def start_reading(message) -> Reading:
-    try:
-        item = read_feed_item(message.key, message.value)
-    except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: no record stops the agent
-        return Reading(None, None, error)
-    return Reading(item, reader.read(item), None)
+def start_reading(message) -> asyncio.Future[Read]:
+    return reader.read(message.key, message.value)
 
 
 def has_backlog(message) -> bool:
@@ -62,31 +46,33 @@ def has_backlog(message) -> bool:
     return highwater is not None and message.offset + 1 < highwater
 
 
-async def ingest_message(message, reading: Reading) -> list:
+async def ingest_message(message, reading: asyncio.Future[Read]) -> list:
     """One feed.raw record -> one Report on protest.reports and its evidence on its way to protest.place-evidence
     (worker.stages.outbox; their deliveries returned), or one DeadLetter."""
-    if reading.error is not None:
-        await dead_letter(message, reading.error)
-        metrics.items.inc()
-        return []
-    item = reading.item
     try:
-        report, value = await reading.report
+        report, value, published_at = await reading
+    except ReadFailed as failure:
+        return await refuse(message, failure, failure.doc_id)
+    try:
         # The feed.raw offset is the document's position: a later one with another text is a correction.
-        evidence = route_report(versions_table, report, message.offset, item.published_at)
+        evidence = route_report(versions_table, report, message.offset, published_at)
     except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
-        await dead_letter(message, error, doc_id=item.doc_id)
-        metrics.items.inc()
-        return []
-    deliveries = [await send(settings.topics.reports, item.doc_id.encode(), value, item.published_at.timestamp(),
+        return await refuse(message, error, report.doc_id)
+    deliveries = [await send(settings.topics.reports, report.doc_id.encode(), value, published_at.timestamp(),
                              source_headers(message))]
     backlog = has_backlog(message)
     deliveries += {outbox.add(piece, backlog): None for piece in evidence}  # each record's delivery once
     metrics.items.inc()
     metrics.reported(report)
-    log.debug("reported", doc_id=item.doc_id, partition=message.partition, offset=message.offset, wave=report.wave,
+    log.debug("reported", doc_id=report.doc_id, partition=message.partition, offset=message.offset, wave=report.wave,
               detentions=len(report.detentions), cities=len(report.cities), evidence=len(evidence))
     return deliveries
+
+
+async def refuse(message, error: Exception, doc_id: str | None) -> list:
+    await dead_letter(message, error, doc_id=doc_id)
+    metrics.items.inc()
+    return []
 
 
 @app.agent(raw_topic)
