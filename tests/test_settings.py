@@ -79,3 +79,14 @@ def test_a_worker_finds_the_embedded_broker_and_what_it_needs(monkeypatch, tmp_p
     assert (found.kafka.bootstrap_servers, found.producer_batch_bytes) == ("127.0.0.1:4242", 1)
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "elsewhere:9092")
     assert Settings.from_env().producer_batch_bytes == settings_module.DEFAULT_PRODUCER_BATCH_BYTES
+
+
+def test_the_reader_is_a_process_unless_inline_is_asked_for_and_nothing_else_is_taken(monkeypatch):
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "b:1")
+    monkeypatch.delenv("PROTEST_TALLY_READER", raising=False)
+    assert Settings.from_env().reader == "process"
+    monkeypatch.setenv("PROTEST_TALLY_READER", "Inline")
+    assert Settings.from_env().reader == "inline"
+    monkeypatch.setenv("PROTEST_TALLY_READER", "thread")
+    with pytest.raises(ValueError, match="PROTEST_TALLY_READER='thread': expected one of process, inline"):
+        Settings.from_env()

@@ -39,6 +39,7 @@ class TopicNames:
         return cls(**{f.name: prefix + f.default for f in fields(cls)})
 
 
+READERS = ("process", "inline")
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 
@@ -138,6 +139,12 @@ class Settings:
     progress_check_interval: float
     health_stall_seconds: float
     producer_batch_bytes: int
+    #: Where ingest reads: "process" (a process of its own) or "inline" (the worker's), see worker.readers.
+    reader: str
+
+    def __post_init__(self) -> None:
+        if self.reader not in READERS:
+            raise ValueError(f"PROTEST_TALLY_READER={self.reader!r}: expected one of {', '.join(READERS)}")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -160,6 +167,7 @@ class Settings:
             progress_check_interval=float(env.get("PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0")),
             health_stall_seconds=float(env.get("PROTEST_TALLY_HEALTH_STALL_SECONDS", "30")),
             producer_batch_bytes=int(env.get("PROTEST_TALLY_PRODUCER_BATCH_BYTES", str(DEFAULT_PRODUCER_BATCH_BYTES))),
+            reader=env.get("PROTEST_TALLY_READER", "process").lower(),
         )
 
 

@@ -35,6 +35,7 @@ from worker.worker_process import WorkerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 POLL_SECONDS = 0.25
+READER_PLACES = {"process": "a reader process beside each worker", "inline": "each worker's own process"}
 
 
 def synth_documents(items: int, seed: int = 7) -> list[ArchivedDocument]:
@@ -46,7 +47,9 @@ def print_conditions(broker, documents: list[ArchivedDocument], partitions: int)
     print(f"conditions: {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
           f"{broker.kind} {getattr(broker, 'version', '')} (one node, embedded), {partitions} partitions, "
           f"faust-streaming {version('faust-streaming')}, aiokafka {version('aiokafka')}, "
-          f"feed items of {statistics.mean(sizes):.0f} bytes on average (synthetic, `python -m worker synth`)", flush=True)
+          f"feed items of {statistics.mean(sizes):.0f} bytes on average (synthetic, `python -m worker synth`), "
+          f"items read in {READER_PLACES[(reader := Settings.from_env().reader)]} (PROTEST_TALLY_READER={reader})",
+          flush=True)
 
 
 def _status_mb(pid: int, field: str) -> float:
@@ -62,7 +65,7 @@ def _status_mb(pid: int, field: str) -> float:
 
 
 def process_tree(pid: int) -> list[int]:
-    """A process and its descendants: a worker's reader process (worker.reader_process) and its helpers count as
+    """A process and its descendants: a worker's reader process (worker.readers) and its helpers count as
     the worker's memory."""
     children = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):

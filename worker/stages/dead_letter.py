@@ -9,7 +9,7 @@ from schemas import DeadLetter
 from worker.app import send, settings
 from worker.logs import log
 from worker.metrics import metrics
-from worker.reader_process import ReadFailed, describe
+from worker.readers import ReadFailed, describe
 from worker.records import MAX_FEED_RECORD_BYTES
 
 

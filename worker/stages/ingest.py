@@ -13,7 +13,7 @@ from faust.types import TP
 from worker.app import app, raw_topic, send, settings, versions_table
 from worker.logs import log
 from worker.metrics import metrics
-from worker.reader_process import Read, ReaderProcess, ReadFailed
+from worker.readers import Read, ReadFailed, reader_for
 from worker.stages.dead_letter import dead_letter
 from worker.stages.outbox import EvidenceOutbox
 from worker.stages.watchdog import process_each
@@ -28,7 +28,7 @@ def source_headers(message) -> list[tuple[str, bytes]]:
 
 
 outbox = EvidenceOutbox(settings.topics.evidence, settings.partitions, send)
-reader = ReaderProcess()
+reader = reader_for(settings.reader)
 
 
 def start_reading(message) -> asyncio.Future[Read]:

@@ -1,9 +1,10 @@
-"""Reading in a process of its own: the worker's event loop hands feed.raw records over and gets Reports back.
+"""Where a worker decodes and reads its feed.raw records: in a process of its own (the default), or in its own.
 
 Reading is the worker's largest CPU cost and Python runs one thread at a time, so read in the worker's process it
-takes a core that routing, Kafka I/O and the tally also need. A second process decodes and reads while the worker
+takes a core that routing, Kafka I/O and the tally also need. A ReaderProcess decodes and reads while the worker
 sends the results of the last batch. Records are handed over in batches (those that arrived while the last batch
 was read, at most MAX_BATCH): a hand-over costs about 0.3 ms for one record and 30 µs per record in a batch of 50.
+Where each worker has one core and no more (several workers on a host), the InlineReader saves the hand-over.
 
 No Kafka here: the ingest stage (worker.stages.ingest) decides what to read and what to do with each outcome.
 """
@@ -28,6 +29,8 @@ from worker.records import read_article, read_feed_item
 
 #: How often the reader process checks that the worker that started it still runs.
 PARENT_CHECK_SECONDS = 1.0
+#: Records longer than this are read in a thread by the InlineReader (20 KB: about 10 ms of reading).
+READ_IN_THREAD_BYTES = 20_000
 #: Most records in one hand-over: a batch is answered as a whole, so a large one holds its first items back.
 MAX_BATCH = 64
 
@@ -77,17 +80,24 @@ def describe(error: BaseException) -> str:
     return str(error)
 
 
+def read_record(read: Callable[[FeedItem], Report], key: bytes | None, value: bytes | None) -> Read | Failure:
+    """A record's Read, or why it could not be decoded (worker.records.read_feed_item) or read (`read`)."""
+    item = None
+    try:
+        item = read_feed_item(key, value)
+        report = read(item)
+        return Read(report, report.model_dump_json().encode(), item.published_at)
+    except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: one record fails alone
+        return Failure(type(error).__name__, describe(error), item.doc_id if item else None)
+
+
 def read_batch(read: Callable[[FeedItem], Report], records: list[Record]) -> list[tuple[bytes, datetime] | Failure]:
-    """In the reader process: each record's Report as JSON with the item's publication time, or why it could not
-    be decoded (worker.records.read_feed_item) or read (`read`)."""
+    """In the reader process: each record's Report as JSON with the item's publication time (the JSON is what
+    crosses back: cheaper than pickling the model), or why it failed."""
     outcomes: list[tuple[bytes, datetime] | Failure] = []
     for key, value in records:
-        item = None
-        try:
-            item = read_feed_item(key, value)
-            outcomes.append((read(item).model_dump_json().encode(), item.published_at))
-        except Exception as error:  # noqa: BLE001 - RecursionError and MemoryError too: one record fails alone
-            outcomes.append(Failure(type(error).__name__, describe(error), item.doc_id if item else None))
+        outcome = read_record(read, key, value)
+        outcomes.append(outcome if isinstance(outcome, Failure) else (outcome.value, outcome.published_at))
     return outcomes
 
 
@@ -171,13 +181,45 @@ class ReaderProcess:
             self._pool = None
 
 
-def _answer(answer: asyncio.Future, outcome: tuple[bytes, datetime] | Failure | Exception) -> None:
+class InlineReader:
+    """Decodes and reads feed.raw records in the worker's process, as they arrive; records longer than
+    READ_IN_THREAD_BYTES in a thread, so that reading one (seconds for megabytes) does not hold up heartbeats."""
+
+    def __init__(self, read: Callable[[FeedItem], Report] = read_article) -> None:
+        self._read = read
+
+    def read(self, key: bytes | None, value: bytes | None) -> asyncio.Future[Read]:
+        """The record's Read, or ReadFailed: at once for a record of usual size."""
+        if value is not None and len(value) > READ_IN_THREAD_BYTES:
+            reading = asyncio.ensure_future(asyncio.to_thread(read_record, self._read, key, value))
+            answer = asyncio.get_running_loop().create_future()
+            reading.add_done_callback(lambda done: _answer(answer, done.exception() or done.result()))
+            return answer
+        answer = asyncio.get_running_loop().create_future()
+        _answer(answer, read_record(self._read, key, value))
+        return answer
+
+    async def start(self) -> None:
+        await self.read(*WARM_UP_RECORD)
+
+    def close(self) -> None:
+        """Nothing to end: the reading is the worker's own."""
+
+
+def _answer(answer: asyncio.Future, outcome: Read | tuple[bytes, datetime] | Failure | Exception) -> None:
     if answer.done():  # cancelled: its record was abandoned
         return
     if isinstance(outcome, Exception):
         answer.set_exception(outcome)
     elif isinstance(outcome, Failure):
         answer.set_exception(ReadFailed(*outcome))
+    elif isinstance(outcome, Read):
+        answer.set_result(outcome)
     else:
         value, published_at = outcome
         answer.set_result(Read(Report.model_validate_json(value), value, published_at))
+
+
+def reader_for(kind: str, read: Callable[[FeedItem], Report] = read_article) -> ReaderProcess | InlineReader:
+    """The reader PROTEST_TALLY_READER names (worker.settings.READERS)."""
+    return ReaderProcess(read) if kind == "process" else InlineReader(read)

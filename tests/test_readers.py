@@ -9,7 +9,7 @@ import pytest
 
 from worker.bench.pipeline import synth_documents
 from worker.feed import feed_items
-from worker.reader_process import ReaderProcess, ReadFailed
+from worker.readers import READ_IN_THREAD_BYTES, InlineReader, ReaderProcess, ReadFailed
 from worker.records import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,8 +48,9 @@ def read_all(reader: ReaderProcess, records) -> list:
     return asyncio.run(scenario())
 
 
-def test_each_record_gets_the_report_it_gets_in_this_process_in_order():
-    outcomes = read_all(ReaderProcess(), [record(item) for item in ITEMS[:40]])
+@pytest.mark.parametrize("reader", [ReaderProcess, InlineReader])
+def test_each_record_gets_the_report_it_gets_in_this_process_in_order(reader):
+    outcomes = read_all(reader(), [record(item) for item in ITEMS[:40]])
     for item, (report, value, published_at) in zip(ITEMS[:40], outcomes):
         assert report == read_article(item)
         assert value == report.model_dump_json().encode()
@@ -62,9 +63,10 @@ def test_items_that_wait_are_handed_over_together_within_the_batch_limit():
     assert reader.batches == [64, 64, 22]
 
 
-def test_a_record_that_cannot_be_decoded_or_read_fails_alone_with_its_error_class():
+@pytest.mark.parametrize("reader", [ReaderProcess, InlineReader])
+def test_a_record_that_cannot_be_decoded_or_read_fails_alone_with_its_error_class(reader):
     empty = ITEMS[0].model_copy(update={"doc_id": "empty", "text": "  \n\n"})
-    outcomes = read_all(ReaderProcess(), [record(ITEMS[1]), record(empty), (b"x", b"{not json"), record(ITEMS[2])])
+    outcomes = read_all(reader(), [record(ITEMS[1]), record(empty), (b"x", b"{not json"), record(ITEMS[2])])
     assert isinstance(outcomes[1], ReadFailed) and isinstance(outcomes[2], ReadFailed)
     assert outcomes[1].error_class == "NoArticleText" and "no article text" in str(outcomes[1])
     assert outcomes[1].doc_id == "empty", "the item was decoded: its doc id goes with the error"
@@ -101,7 +103,7 @@ def test_the_reader_process_ends_when_the_worker_is_killed(tmp_path):
     script = tmp_path / "killed_worker.py"
     script.write_text(
         "import asyncio, os, sys\n"
-        "from worker.reader_process import ReaderProcess\n"
+        "from worker.readers import ReaderProcess\n"
         "async def main():\n"
         "    reader = ReaderProcess()\n"
         "    await reader.start()\n"
@@ -129,3 +131,16 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_the_inline_reader_reads_a_long_record_in_a_thread_and_a_short_one_at_once():
+    long_item = ITEMS[0].model_copy(update={"doc_id": "long", "text": ITEMS[0].text + " word" * READ_IN_THREAD_BYTES})
+
+    async def scenario():
+        reader = InlineReader()
+        short, long = reader.read(*record(ITEMS[1])), reader.read(*record(long_item))
+        states = (short.done(), long.done())
+        return states, (await short).report, (await long).report
+    states, short_report, long_report = asyncio.run(scenario())
+    assert states == (True, False), "the long record is still being read in its thread"
+    assert (short_report, long_report) == (read_article(ITEMS[1]), read_article(long_item))
