@@ -78,7 +78,26 @@ def process_tree(pid: int) -> list[int]:
 
 def peak_rss_mb(pid: int) -> float:
     """The sum of each process's peak in the worker's tree: at least their peak together."""
-    return sum(_status_mb(member, "VmHWM") for member in process_tree(pid))
+    return sum(peak_rss_parts(pid).values())
+
+
+def peak_rss_parts(pid: int) -> dict[str, float]:
+    """Each process's peak in the worker's tree, by role."""
+    parts: dict[str, float] = {}
+    for member in process_tree(pid):
+        role = "worker" if member == pid else _role(member)
+        parts[role] = parts.get(role, 0.0) + _status_mb(member, "VmHWM")
+    return parts
+
+
+def _role(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except FileNotFoundError:
+        return "ended"
+    if "resource_tracker" in command:
+        return "multiprocessing's resource tracker"
+    return "reader process" if "multiprocessing" in command else command[:40]
 
 
 def rss_mb(pid: int) -> float:
@@ -90,6 +109,8 @@ class Run:
     items: int
     seconds: float
     peak_rss_mb: float
+    #: Of one worker's tree, by role (worker, reader process...).
+    peak_rss_parts: dict[str, float] = dataclasses.field(default_factory=dict)
     rss_samples: list[tuple[float, float]] = dataclasses.field(default_factory=list)
 
     @property
@@ -163,7 +184,8 @@ def run_workers(kafka: KafkaConnection, documents: list[ArchivedDocument], worke
 
         asyncio.run(replay_and_wait())
         seconds = time.monotonic() - started
-        return Run(len(documents), seconds, max(peak_rss_mb(p.process.pid) for p in processes), samples)
+        return Run(len(documents), seconds, max(peak_rss_mb(p.process.pid) for p in processes),
+                   peak_rss_parts(processes[0].process.pid), samples)
     finally:
         for process in processes:
             process.stop()
@@ -244,7 +266,8 @@ def bench_memory(items: int) -> None:
         print_conditions(broker, documents, Settings.from_env().partitions)
         run = run_workers(broker.connection, documents, 1, "memory", Path(workdir))
     print("RSS over time: " + ", ".join(f"{t:.0f} s {mb:.0f} MB" for t, mb in run.rss_samples))
-    print(f"memory: peak RSS {run.peak_rss_mb:.0f} MB after {items:,} items ({run.rate:,.0f} items/s)")
+    parts = ", ".join(f"{role} {mb:.0f} MB" for role, mb in run.peak_rss_parts.items())
+    print(f"memory: peak RSS {run.peak_rss_mb:.0f} MB after {items:,} items ({run.rate:,.0f} items/s): {parts}")
 
 
 def bench_latency(rate: float, seconds: float) -> None:
