@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def read_all(reader: ReaderProcess, records) -> list:
 
 
 @pytest.mark.parametrize("reader", [ReaderProcess, InlineReader])
-def test_each_record_gets_the_report_it_gets_in_this_process_in_order(reader):
+def test_each_record_gets_the_report_it_gets_in_this_process(reader):
     outcomes = read_all(reader(), [record(item) for item in ITEMS[:40]])
     for item, (report, value, published_at) in zip(ITEMS[:40], outcomes):
         assert report == read_article(item)
@@ -82,8 +83,28 @@ def test_an_item_that_kills_the_reader_process_fails_alone_and_reading_goes_on()
     assert isinstance(outcomes[2], ReadFailed) and outcomes[2].error_class == ReadFailed.READER_DIED
     for item, outcome in zip([ITEMS[1], ITEMS[2], ITEMS[3], ITEMS[4]], outcomes[:2] + outcomes[3:]):
         assert outcome.report == read_article(item)
-    # The batch that held it was read again item by item, each in a process that had not died.
-    assert reader.batches == [5, 1, 1, 1, 1, 1]
+    # The batch that held it was read again record by record, each in a process that had not died; after the one
+    # that died alone, a short record in a new process showed that reading goes on.
+    assert reader.batches == [5, 1, 1, 1, 1, 1, 1]
+
+
+def always_die(item):
+    os._exit(9)
+
+
+@pytest.mark.timeout(120)
+def test_a_reader_process_that_reads_nothing_is_a_fault_outside_the_records():
+    outcomes = read_all(ReaderProcess(always_die), [record(ITEMS[1]), record(ITEMS[2])])
+    assert all(isinstance(outcome, BrokenProcessPool) for outcome in outcomes), outcomes
+    assert not any(isinstance(outcome, ReadFailed) for outcome in outcomes), "not dead-lettered one by one"
+
+
+def test_a_batch_holds_at_most_max_batch_bytes_of_values_and_one_record_at_least():
+    large = ITEMS[0].model_copy(update={"doc_id": "large", "text": "Police detained 5 people. " * 100_000})
+    reader = CountingReader(max_batch=64)
+    outcomes = read_all(reader, [record(large), record(large), record(ITEMS[1]), record(ITEMS[2])])
+    assert reader.batches == [1, 3], "2.6 MB each: two would pass MAX_BATCH_BYTES"
+    assert outcomes[3].report == read_article(ITEMS[2])
 
 
 def test_the_first_item_goes_at_once_and_those_arriving_meanwhile_go_next_together():

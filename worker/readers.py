@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
 from typing import NamedTuple
@@ -34,6 +35,8 @@ PARENT_CHECK_SECONDS = 1.0
 READ_IN_THREAD_BYTES = 20_000
 #: Most records in one hand-over: a batch is answered as a whole, so a large one holds its first records back.
 MAX_BATCH = 64
+#: Most bytes of values in one hand-over (a batch holds one record at least, whatever its size).
+MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
 WARM_UP_RECORD = (None, FeedItem(doc_id="warm-up", text="Police detained 5 people in Moscow on Saturday.", sequence=0,
@@ -105,7 +108,10 @@ def read_batch(read: Callable[[FeedItem], Report], records: list[Record]) -> lis
 
 def watch_parent(parent_pid: int) -> None:
     """In the reader process: end it once the worker is gone. A worker killed with SIGKILL closes nothing, and the
-    reader would wait for its next batch for ever (it holds both ends of its own task queue)."""
+    reader would wait for its next batch for ever (it holds both ends of its own task queue). Ctrl-C reaches the
+    whole process group: the worker stops and closes its reader; the reader itself ignores it (a KeyboardInterrupt
+    in the middle of a batch would come back as that batch's result)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True, name="watch-parent").start()
 
 
@@ -135,17 +141,36 @@ class ReaderProcess:
         return answer
 
     async def _read_waiting(self) -> None:
+        batch: list[tuple[Record, asyncio.Future]] = []
         try:
             while self._waiting:
-                batch, self._waiting = self._waiting[:self._max_batch], self._waiting[self._max_batch:]
+                batch, self._waiting = self._next_batch(self._waiting)
                 try:
                     outcomes = await self._read_batch([record for record, _ in batch])
-                except Exception as error:  # noqa: BLE001 - no process could be started: a fault outside the records
-                    outcomes = [error] * len(batch)
+                except asyncio.CancelledError:
+                    raise
+                except BaseException as error:  # noqa: BLE001 - no reader process reads: a fault outside the records
+                    fault = error if isinstance(error, Exception) else RuntimeError(f"reader process: {error!r}")
+                    outcomes = [fault] * len(batch)
                 for (_, answer), outcome in zip(batch, outcomes):
                     _answer(answer, outcome)
+        except asyncio.CancelledError:
+            # The worker is stopping: what waits is abandoned with it, and nothing waits for ever.
+            for _, answer in batch + self._waiting:
+                answer.cancel()
+            self._waiting = []
+            raise
         finally:
             self._reading = None
+
+    def _next_batch(self, waiting: list) -> tuple[list, list]:
+        """The first records waiting, up to MAX_BATCH of them and MAX_BATCH_BYTES of values (one at least)."""
+        size = 0
+        for count, ((_, value), _) in enumerate(waiting[:self._max_batch]):
+            size += len(value or b"")
+            if count and size > MAX_BATCH_BYTES:
+                return waiting[:count], waiting[count:]
+        return waiting[:self._max_batch], waiting[self._max_batch:]
 
     async def _read_batch(self, records: list[Record]) -> list:
         try:
@@ -154,10 +179,14 @@ class ReaderProcess:
             return [await self._read_alone(record) for record in records]
 
     async def _read_alone(self, record: Record):
-        """After a batch killed its process: each of its records in a new one, so that only the one at fault fails."""
+        """After a batch killed its process: each of its records in a new one, so that only the one at fault fails.
+        When a record dies alone, a short one is tried in a new process too: if that dies as well, no reader process
+        reads at all (it cannot start, or memory is out), and BrokenProcessPool ends the worker instead of
+        dead-lettering every record."""
         try:
             return (await self._hand_over([record]))[0]
         except BrokenProcessPool:
+            await self._hand_over([WARM_UP_RECORD])
             return Failure(ReadFailed.READER_DIED, "the reader process ended while it read this record", None)
 
     async def _hand_over(self, records: list[Record]) -> list[tuple[bytes, datetime] | Failure]:
@@ -189,11 +218,13 @@ class InlineReader:
 
     def __init__(self, read: Callable[[FeedItem], Report] = read_article) -> None:
         self._read = read
+        #: One thread: long records are read one after the other, as the reader process reads them.
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="long-record-reader")
 
     def read(self, key: bytes | None, value: bytes | None) -> asyncio.Future[Read]:
         """The record's Read, or ReadFailed: at once for a record of usual size."""
         if value is not None and len(value) > READ_IN_THREAD_BYTES:
-            reading = asyncio.ensure_future(asyncio.to_thread(read_record, self._read, key, value))
+            reading = asyncio.get_running_loop().run_in_executor(self._thread, read_record, self._read, key, value)
             answer = asyncio.get_running_loop().create_future()
             reading.add_done_callback(lambda done: _answer(answer, done.exception() or done.result()))
             return answer
@@ -205,7 +236,7 @@ class InlineReader:
         await self.read(*WARM_UP_RECORD)
 
     def close(self) -> None:
-        """Nothing to end: the reading is the worker's own."""
+        self._thread.shutdown(wait=False, cancel_futures=True)
 
 
 def _answer(answer: asyncio.Future, outcome: Read | tuple[bytes, datetime] | Failure | Exception) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple
@@ -62,8 +63,9 @@ async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[
     handled: asyncio.Queue = asyncio.Queue(maxsize=MAX_UNCONFIRMED)
     helpers = [asyncio.ensure_future(_handle_in_order(prepared, handled, handle, processing_seconds)),
                asyncio.ensure_future(_acknowledge_in_order(manual, handled))]
+    ending: list[bool] = []  # set once the agent's stream ends: its helpers are then cancelled on purpose
     for helper in helpers:
-        helper.add_done_callback(_end_worker_on_failure)
+        helper.add_done_callback(functools.partial(_end_worker_on_failure, stage, ending))
 
     async def admit(message, event) -> None:
         """In arrival order, so that `_handle_in_order` keeps it: a record to handle (preparing it at once), a record
@@ -84,6 +86,7 @@ async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[
                     await admit(skipped, None)
             await admit(event.message, event)
     finally:
+        ending.append(True)
         for helper in helpers:
             helper.cancel()
 
@@ -134,11 +137,15 @@ async def read_skipped(message, first: int) -> list:
     return skipped
 
 
-def _end_worker_on_failure(helper: asyncio.Task) -> None:
-    """A failure in handling a record or a delivery that failed past the producer's retries ends the worker, as an
-    agent crash does."""
-    if not helper.cancelled() and helper.exception() is not None:
-        asyncio.ensure_future(exit_worker(helper.get_coro().__name__.strip("_"), helper.exception()))
+def _end_worker_on_failure(stage: str, ending: list[bool], helper: asyncio.Task) -> None:
+    """A failure in handling a record, a delivery that failed past the producer's retries, or a helper cancelled
+    while its agent goes on (nothing would be handled or acknowledged any more) ends the worker, as an agent crash
+    does."""
+    if helper.cancelled():
+        if not ending:
+            asyncio.ensure_future(exit_worker(f"{stage}{helper.get_coro().__name__}", asyncio.CancelledError()))
+    elif helper.exception() is not None:
+        asyncio.ensure_future(exit_worker(f"{stage}{helper.get_coro().__name__}", helper.exception()))
 
 
 async def _acknowledge_in_order(manual, handled: asyncio.Queue) -> None:
