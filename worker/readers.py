@@ -223,13 +223,13 @@ class InlineReader:
 
     def read(self, key: bytes | None, value: bytes | None) -> asyncio.Future[Read]:
         """The record's Read, or ReadFailed: at once for a record of usual size."""
+        loop = asyncio.get_running_loop()
+        answer = loop.create_future()
         if value is not None and len(value) > READ_IN_THREAD_BYTES:
-            reading = asyncio.get_running_loop().run_in_executor(self._thread, read_record, self._read, key, value)
-            answer = asyncio.get_running_loop().create_future()
+            reading = loop.run_in_executor(self._thread, read_record, self._read, key, value)
             reading.add_done_callback(lambda done: _answer(answer, done.exception() or done.result()))
-            return answer
-        answer = asyncio.get_running_loop().create_future()
-        _answer(answer, read_record(self._read, key, value))
+        else:
+            _answer(answer, read_record(self._read, key, value))
         return answer
 
     async def start(self) -> None:

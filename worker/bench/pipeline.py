@@ -78,7 +78,7 @@ def process_tree(pid: int) -> list[int]:
 
 def peak_rss_mb(pid: int) -> float:
     """The sum of each process's peak in the worker's tree: at least their peak together."""
-    return sum(peak_rss_parts(pid).values())
+    return sum(_status_mb(member, "VmHWM") for member in process_tree(pid))
 
 
 def peak_rss_parts(pid: int) -> dict[str, float]:

@@ -141,11 +141,11 @@ def _end_worker_on_failure(stage: str, ending: list[bool], helper: asyncio.Task)
     """A failure in handling a record, a delivery that failed past the producer's retries, or a helper cancelled
     while its agent goes on (nothing would be handled or acknowledged any more) ends the worker, as an agent crash
     does."""
-    if helper.cancelled():
-        if not ending:
-            asyncio.ensure_future(exit_worker(f"{stage}{helper.get_coro().__name__}", asyncio.CancelledError()))
-    elif helper.exception() is not None:
-        asyncio.ensure_future(exit_worker(f"{stage}{helper.get_coro().__name__}", helper.exception()))
+    if helper.cancelled() and ending:
+        return
+    error = asyncio.CancelledError() if helper.cancelled() else helper.exception()
+    if error is not None:
+        asyncio.ensure_future(exit_worker(f"{stage}{helper.get_coro().__name__}", error))
 
 
 async def _acknowledge_in_order(manual, handled: asyncio.Queue) -> None:
