@@ -25,6 +25,7 @@ from aiokafka.errors import KafkaError
 from faust.exceptions import ConsumerNotStarted
 
 from worker.app import app, settings
+from worker.byte_budget import ByteBudget
 from worker.logs import log
 from worker.metrics import metrics
 from worker.progress import SOURCE_TOPICS, progress
@@ -39,8 +40,15 @@ RECOVERY_STALL_SECONDS = 30.0
 
 #: Events an agent may have handled whose deliveries are not all confirmed yet; beyond it, it waits for them.
 MAX_UNCONFIRMED = 2000
-#: Records whose preparation (`process_each`'s `prepare`) may run ahead of the record being handled.
+#: Records whose preparation (`process_each`'s `prepare`) may run ahead of the record being handled, and the bytes
+#: of their values: a revocation waits until every record taken from the stream is handled, so a run of long
+#: records is prepared a few at a time (news items of a few KB are bounded by the count).
 MAX_PREPARED_AHEAD = 256
+MAX_PREPARED_AHEAD_BYTES = 4 * 1024 * 1024
+
+
+def record_bytes(message) -> int:
+    return len(message.key or b"") + len(message.value or b"")
 
 
 async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[Any, Any], Awaitable[list]],
@@ -48,8 +56,8 @@ async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[
     """Run `prepare` on each record of an agent's stream as it arrives and `handle` on it in order, with the records
     Faust skipped before it read back first. `prepare(message)` does (or starts) the part of the work that does not
     depend on the records before it: decoding it, reading its text in the reader process; up to MAX_PREPARED_AHEAD
-    records are prepared ahead. `handle(message, prepared)` gets what it returned and returns the deliveries of
-    what it sent. A record is acknowledged once its deliveries are confirmed and every earlier one is
+    records, and MAX_PREPARED_AHEAD_BYTES of keys and values, are prepared ahead. `handle(message, prepared)` gets
+    what it returned and returns the deliveries of what it sent. A record is acknowledged once its deliveries are confirmed and every earlier one is
     acknowledged, so the next record is handled while the broker confirms the last ones, and commits never pass
     an unconfirmed effect.
 
@@ -60,8 +68,9 @@ async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[
     manual = stream.noack()
     processing_seconds = metrics.processing_seconds.labels(stage)
     prepared: asyncio.Queue = asyncio.Queue(maxsize=MAX_PREPARED_AHEAD)
+    budget = ByteBudget(MAX_PREPARED_AHEAD_BYTES)
     handled: asyncio.Queue = asyncio.Queue(maxsize=MAX_UNCONFIRMED)
-    helpers = [asyncio.ensure_future(_handle_in_order(prepared, handled, handle, processing_seconds)),
+    helpers = [asyncio.ensure_future(_handle_in_order(prepared, handled, handle, processing_seconds, budget)),
                asyncio.ensure_future(_acknowledge_in_order(manual, handled))]
     ending: list[bool] = []  # set once the agent's stream ends: its helpers are then cancelled on purpose
     for helper in helpers:
@@ -76,7 +85,10 @@ async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[
         elif isinstance(message, Absent):
             await prepared.put((message, event, []))
         else:
-            await prepared.put((message, event, Job(time.perf_counter(), prepare(message), contextvars.copy_context())))
+            size = record_bytes(message)
+            await budget.take(size)
+            job = Job(time.perf_counter(), prepare(message), contextvars.copy_context(), size)
+            await prepared.put((message, event, job))
 
     try:
         async for event in manual.events():
@@ -92,15 +104,17 @@ async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[
 
 
 class Job(NamedTuple):
-    """An admitted record's work: when it arrived, what `prepare` returned for it, and the context it arrived in,
-    where Faust's `current_event()` is this record's (its tables' writes need it)."""
+    """An admitted record's work: when it arrived, what `prepare` returned for it, the context it arrived in,
+    where Faust's `current_event()` is this record's (its tables' writes need it), and its bytes."""
 
     started: float
     prepared: Any
     context: contextvars.Context
+    size: int
 
 
-async def _handle_in_order(prepared: asyncio.Queue, handled: asyncio.Queue, handle, processing_seconds) -> None:
+async def _handle_in_order(prepared: asyncio.Queue, handled: asyncio.Queue, handle, processing_seconds,
+                           budget: ByteBudget) -> None:
     """Each admitted record's `handle`, in order; its deliveries then go to `_acknowledge_in_order`, as do the
     records not handled (None: acknowledged in turn; []: offsets without a record)."""
     while True:
@@ -113,6 +127,8 @@ async def _handle_in_order(prepared: asyncio.Queue, handled: asyncio.Queue, hand
         except BaseException:
             progress.abandoned(message)
             raise
+        finally:
+            budget.give_back(job.size)
         processing_seconds.observe(time.perf_counter() - job.started)
         await handled.put((message, event, deliveries))
 
