@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -46,27 +46,35 @@ class CityMention(NamedTuple):
 
 
 class Gazetteer:
-    """Alias -> canonical city, with word-boundary-checked multi-pattern search."""
+    """Alias -> canonical city, with word-boundary-checked multi-pattern search.
+
+    A city's Place is made when a text first names it: a page names a few of the gazetteer's ten thousand, and
+    ten thousand pydantic Places held about 10 MB in every process that looks places up (the worker's for its
+    map, its reader's)."""
 
     def __init__(self, places: list[list], aliases: list[list], landmarks: list[list] = ()) -> None:
-        by_id = {
-            geonames_id: Place(name=name, country=country, geonames_id=geonames_id, latitude=lat, longitude=lon)
-            for geonames_id, name, country, _population, lat, lon in places
-        }
-        self._by_name = {(place.name, place.country): place for place in by_id.values()}
-        names = {alias: by_id[geonames_id] for alias, geonames_id in aliases}
+        self._fields = {geonames_id: (name, country, lat, lon) for geonames_id, name, country, _population, lat, lon in places}
+        self._ids = {(name, country): geonames_id for geonames_id, (name, country, _, _) in self._fields.items()}
+        ids = dict(aliases)
         # A landmark names its city: "detained on Bolotnaya Square" happened in Moscow.
-        names.update({landmark: self._by_name[(name, country)] for landmark, name, country in landmarks})
-        self._names = PhraseIndex(names)
+        ids.update({landmark: self._ids[(name, country)] for landmark, name, country in landmarks})
+        self._names = PhraseIndex(ids)
+        self._place_of = lru_cache(maxsize=None)(self._make_place)
+
+    def _make_place(self, geonames_id: int) -> Place:
+        name, country, latitude, longitude = self._fields[geonames_id]
+        return Place(name=name, country=country, geonames_id=geonames_id, latitude=latitude, longitude=longitude)
 
     def place(self, name: str, country: str) -> Place | None:
         """The gazetteer's Place (with its GeoNames id and coordinates) for a canonical name."""
-        return self._by_name.get((name, country))
+        geonames_id = self._ids.get((name, country))
+        return None if geonames_id is None else self._place_of(geonames_id)
 
     def find(self, text: str) -> list[CityMention]:
         """Every city mention, longest first where mentions overlap ('Nizhny Novgorod' over 'Novgorod')."""
         # Every hit (not only the longest) keeps shorter valid hits whose longer overlap fails the boundary check.
-        candidates = [CityMention(place, start, end) for start, end, place in self._names.hits(text) if _is_word(text, start, end)]
+        candidates = [CityMention(self._place_of(geonames_id), start, end) for start, end, geonames_id in self._names.hits(text)
+                      if _is_word(text, start, end)]
         if len(candidates) < 2:
             return candidates
         candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
