@@ -8,6 +8,7 @@ for a contribution with one claim and 640 for a document version; these hold the
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,4 +61,6 @@ class StoredVersion:
 
     @classmethod
     def of(cls, model: DocumentVersion) -> StoredVersion:
-        return cls(model.position, model.text_digest, tuple(model.rows), tuple(model.withdrawn_from))
+        # Interned as on the live path (worker.tally.route_report): a few dozen rows are named by every version.
+        return cls(model.position, model.text_digest, tuple(map(sys.intern, model.rows)),
+                   tuple(map(sys.intern, model.withdrawn_from)))

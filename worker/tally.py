@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import sys
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,7 +47,8 @@ def route_report(versions: MutableMapping[str, StoredVersion], report: Report, p
     if current is not None and (position < current.position or (position > current.position and digest == current.text_digest)):
         return []
     evidence = evidence_of(report, published_at, position, digest)
-    rows = [piece.key for piece in evidence]
+    # Every version keeps its rows' keys for as long as the worker runs, and a few dozen rows are named by all.
+    rows = [sys.intern(piece.key) for piece in evidence]
     if current is not None and position == current.position:
         withdrawn_from = current.withdrawn_from
     elif current is not None:
@@ -107,8 +109,9 @@ class RowState:
     documents: dict[str, StoredContribution] = field(default_factory=dict)
     #: claim key -> the documents carrying it, in the order they were applied.
     carriers: dict[str, dict[str, StoredClaim]] = field(default_factory=dict)
-    #: (rank, claim key) of every claim, ascending.
-    ranked: list[tuple] = field(default_factory=list)
+    #: The key of every claim, ascending by (rank, key) (`_order`): the order is computed while a claim is placed,
+    #: not kept with every claim (a rank tuple and a pair were 125 bytes a document).
+    ranked: list[str] = field(default_factory=list)
     first_seen: datetime | None = None
     last_updated: datetime | None = None
     version: int = 0
@@ -125,10 +128,11 @@ class RowState:
         keys = []
         for claim in contribution.claims:
             key = claim_key(self.key, claim)
-            if key not in self.carriers:
-                self.carriers[key] = {}
-                bisect.insort(self.ranked, (claim.rank, key))
-            self.carriers[key][contribution.doc_id] = claim
+            carriers = self.carriers.setdefault(key, {})
+            placed = bool(carriers)
+            carriers[contribution.doc_id] = claim
+            if not placed:
+                bisect.insort(self.ranked, key, key=self._order)
             keys.append(key)
         return keys
 
@@ -140,12 +144,17 @@ class RowState:
         keys = []
         for claim in contribution.claims:
             key = claim_key(self.key, claim)
-            del self.carriers[key][contribution.doc_id]
-            if not self.carriers[key]:
+            if len(self.carriers[key]) == 1:  # placed by its order, which needs a carrier: out of `ranked` first
+                del self.ranked[bisect.bisect_left(self.ranked, (claim.rank, key), key=self._order)]
                 del self.carriers[key]
-                del self.ranked[bisect.bisect_left(self.ranked, (claim.rank, key))]
+            else:
+                del self.carriers[key][contribution.doc_id]
             keys.append(key)
         return keys
+
+    def _order(self, key: str) -> tuple:
+        """Larger claims last (every carrier of a claim carries the same rank); the key breaks ties."""
+        return next(iter(self.carriers[key].values())).rank, key
 
     def claim_tally(self, key: str) -> ClaimTally | None:
         """The claim as published on protest.tally-claims, None once no current document carries it."""
@@ -158,7 +167,7 @@ class RowState:
                           quote=first.quote, documents=len(carriers), first_doc_id=first_doc_id)
 
     def row(self) -> TallyRow:
-        top = [self.claim_tally(key) for _, key in reversed(self.ranked[-TOP_CLAIMS:])]
+        top = [self.claim_tally(key) for key in reversed(self.ranked[-TOP_CLAIMS:])]
         headline = top[0] if top else None
         return TallyRow(wave=self.wave, place=self.place, country=self.country, reports=len(self.documents),
                         detained_low=headline.count if headline else None,
