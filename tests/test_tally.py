@@ -214,7 +214,8 @@ def incremental(events) -> dict:
     for position, (doc_id, counts, redeliver) in enumerate(events):
         piece = evidence(doc_id, [claim(n, quote=f"{doc_id}:{n}") for n in counts], position=position,
                          digest=repr(sorted(set(counts))))
-        state.apply(piece)
+        # Published after each change, as the worker does: rows are built along the way, not only at the end.
+        state.tally.publication([state.apply(piece)])
         if redeliver:
             assert state.apply(piece).outcome in (Outcome.REDELIVERED, Outcome.UNCHANGED)
     rows = {}

@@ -112,6 +112,9 @@ class RowState:
     #: The key of every claim, ascending by (rank, key) (`_order`): the order is computed while a claim is placed,
     #: not kept with every claim (a rank tuple and a pair were 125 bytes a document).
     ranked: list[str] = field(default_factory=list)
+    #: The published form of the claims in the row's top, kept until they change: every update publishes the row
+    #: with its TOP_CLAIMS largest claims, which are seldom the ones it changed.
+    shown: dict[str, ClaimTally] = field(default_factory=dict)
     first_seen: datetime | None = None
     last_updated: datetime | None = None
     version: int = 0
@@ -133,6 +136,7 @@ class RowState:
             carriers[contribution.doc_id] = claim
             if not placed:
                 bisect.insort(self.ranked, key, key=self._order)
+            self.shown.pop(key, None)
             keys.append(key)
         return keys
 
@@ -149,6 +153,7 @@ class RowState:
                 del self.carriers[key]
             else:
                 del self.carriers[key][contribution.doc_id]
+            self.shown.pop(key, None)
             keys.append(key)
         return keys
 
@@ -167,7 +172,8 @@ class RowState:
                           quote=first.quote, documents=len(carriers), first_doc_id=first_doc_id)
 
     def row(self) -> TallyRow:
-        top = [self.claim_tally(key) for key in reversed(self.ranked[-TOP_CLAIMS:])]
+        self.shown = {key: self.shown.get(key) or self.claim_tally(key) for key in reversed(self.ranked[-TOP_CLAIMS:])}
+        top = list(self.shown.values())
         headline = top[0] if top else None
         return TallyRow(wave=self.wave, place=self.place, country=self.country, reports=len(self.documents),
                         detained_low=headline.count if headline else None,
