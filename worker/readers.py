@@ -13,14 +13,14 @@ No Kafka here: the ingest stage (worker.stages.ingest) decides what to read and 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import importlib
 import os
+import pickle
 import signal
-import threading
-import time
+import struct
+import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import NamedTuple
 
@@ -29,8 +29,8 @@ from pydantic import ValidationError
 from schemas import FeedItem, Report
 from worker.records import read_article, read_feed_item
 
-#: How often the reader process checks that the worker that started it still runs.
-PARENT_CHECK_SECONDS = 1.0
+#: Each hand-over and each answer crosses the pipe as its length, then its pickle.
+FRAME_LENGTH = struct.Struct("!I")
 #: Records longer than this are read in a thread by the InlineReader (20 KB: about 10 ms of reading).
 READ_IN_THREAD_BYTES = 20_000
 #: Most records in one hand-over: a batch is answered as a whole, so a large one holds its first records back.
@@ -106,19 +106,66 @@ def read_batch(read: Callable[[FeedItem], Report], records: list[Record]) -> lis
     return outcomes
 
 
-def watch_parent(parent_pid: int) -> None:
-    """In the reader process: end it once the worker is gone. A worker killed with SIGKILL closes nothing, and the
-    reader would wait for its next batch for ever (it holds both ends of its own task queue). Ctrl-C reaches the
-    whole process group: the worker stops and closes its reader; the reader itself ignores it (a KeyboardInterrupt
-    in the middle of a batch would come back as that batch's result)."""
+class ReaderDied(Exception):
+    """The reader process ended (killed, out of memory, or unable to start) before it answered a hand-over."""
+
+
+class ReaderChild:
+    """`python -m worker.readers MODULE:FUNCTION`: a process that reads the batches it gets on its stdin with that
+    function and answers each on its stdout.
+
+    A plain child process with two pipes, driven by the worker's event loop: a ProcessPoolExecutor ran two threads in
+    the worker to feed and answer it (besides the event loop, for the one interpreter lock) and started
+    multiprocessing's resource tracker, a third process of 13 MB. The child ends on its own when its worker is
+    gone, SIGKILL included: its stdin then ends."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self._process = process
+        self.pid = process.pid
+
+    @classmethod
+    async def start(cls, read: Callable[[FeedItem], Report]) -> ReaderChild:
+        # The child imports what the worker imports, from the same places (tests' readers too).
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "worker.readers", f"{read.__module__}:{read.__qualname__}",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env)
+        return cls(process)
+
+    async def read_batch(self, records: list[Record]) -> list[tuple[bytes, datetime] | Failure]:
+        payload = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self._process.stdin.write(FRAME_LENGTH.pack(len(payload)))
+            self._process.stdin.write(payload)
+            await self._process.stdin.drain()
+            (length,) = FRAME_LENGTH.unpack(await self._process.stdout.readexactly(FRAME_LENGTH.size))
+            return pickle.loads(await self._process.stdout.readexactly(length))
+        except (asyncio.IncompleteReadError, ConnectionError) as error:
+            raise ReaderDied(f"the reader process ended (exit status {self._process.returncode})") from error
+
+    async def close(self) -> None:
+        """End it now (what it was reading is abandoned with it) and collect its exit status."""
+        if self._process.returncode is None:
+            self._process.kill()
+        await self._process.wait()
+
+
+def serve(read_path: str) -> None:
+    """In the reader process: answer each batch read from stdin with `read_batch`, until stdin ends. Ctrl-C reaches
+    the whole process group: the worker stops and closes its reader, which itself ignores it (a KeyboardInterrupt in
+    the middle of a batch would come back as that batch's answer)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True, name="watch-parent").start()
-
-
-def _exit_when_orphaned(parent_pid: int) -> None:
-    while os.getppid() == parent_pid:  # an orphan is adopted by init (or a subreaper) the moment its parent dies
-        time.sleep(PARENT_CHECK_SECONDS)
-    os._exit(0)
+    module, _, name = read_path.partition(":")
+    read = getattr(importlib.import_module(module), name)
+    requests = sys.stdin.buffer
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break the answers' framing
+    while header := requests.read(FRAME_LENGTH.size):
+        (length,) = FRAME_LENGTH.unpack(header)
+        answer = pickle.dumps(read_batch(read, pickle.loads(requests.read(length))), protocol=pickle.HIGHEST_PROTOCOL)
+        answers.write(FRAME_LENGTH.pack(len(answer)))
+        answers.write(answer)
+        answers.flush()
 
 
 class ReaderProcess:
@@ -127,7 +174,7 @@ class ReaderProcess:
     def __init__(self, read: Callable[[FeedItem], Report] = read_article, max_batch: int = MAX_BATCH) -> None:
         self._read = read
         self._max_batch = max_batch
-        self._pool: ProcessPoolExecutor | None = None
+        self._child: ReaderChild | None = None
         self._waiting: list[tuple[Record, asyncio.Future]] = []
         #: The task that hands the waiting records over, while there are any.
         self._reading: asyncio.Task | None = None
@@ -175,41 +222,47 @@ class ReaderProcess:
     async def _read_batch(self, records: list[Record]) -> list:
         try:
             return await self._hand_over(records)
-        except BrokenProcessPool:
+        except ReaderDied:
             return [await self._read_alone(record) for record in records]
 
     async def _read_alone(self, record: Record):
         """After a batch killed its process: each of its records in a new one, so that only the one at fault fails.
         When a record dies alone, a short one is tried in a new process too: if that dies as well, no reader process
-        reads at all (it cannot start, or memory is out), and BrokenProcessPool ends the worker instead of
-        dead-lettering every record."""
+        reads at all (it cannot start, or memory is out), and ReaderDied ends the worker instead of dead-lettering
+        every record."""
         try:
             return (await self._hand_over([record]))[0]
-        except BrokenProcessPool:
+        except ReaderDied:
             await self._hand_over([WARM_UP_RECORD])
             return Failure(ReadFailed.READER_DIED, "the reader process ended while it read this record", None)
 
     async def _hand_over(self, records: list[Record]) -> list[tuple[bytes, datetime] | Failure]:
-        if self._pool is None:
-            # Spawned, not forked: the worker runs threads (Faust's, the executor's), which a fork would copy mid-step.
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=watch_parent, initargs=(os.getpid(),))
+        if self._child is None:
+            self._child = await ReaderChild.start(self._read)
+        child = self._child
         try:
-            return await asyncio.wrap_future(self._pool.submit(read_batch, self._read, records))
-        except BrokenProcessPool:
-            self._pool.shutdown(wait=False)
-            self._pool = None
+            return await child.read_batch(records)
+        except BaseException:
+            # Dead, or cancelled halfway through a hand-over (its answer would be taken for the next one's).
+            self._child = None
+            await asyncio.shield(child.close())
             raise
+
+    @property
+    def pid(self) -> int | None:
+        return self._child.pid if self._child else None
 
     async def start(self) -> None:
         """Start the reader process and read one short item, so that the first records do not wait for its imports
         and word tables (about half a second)."""
         await self.read(*WARM_UP_RECORD)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+    async def close(self) -> None:
+        if self._reading is not None:
+            self._reading.cancel()
+        if self._child is not None:
+            child, self._child = self._child, None
+            await child.close()
 
 
 class InlineReader:
@@ -235,7 +288,7 @@ class InlineReader:
     async def start(self) -> None:
         await self.read(*WARM_UP_RECORD)
 
-    def close(self) -> None:
+    async def close(self) -> None:
         self._thread.shutdown(wait=False, cancel_futures=True)
 
 
@@ -256,3 +309,11 @@ def _answer(answer: asyncio.Future, outcome: Read | tuple[bytes, datetime] | Fai
 def reader_for(kind: str, read: Callable[[FeedItem], Report] = read_article) -> ReaderProcess | InlineReader:
     """The reader PROTEST_TALLY_READER names (worker.settings.READERS)."""
     return ReaderProcess(read) if kind == "process" else InlineReader(read)
+
+
+if __name__ == "__main__":
+    # The module's own functions, not this __main__ copy's: the Failures they pickle must be worker.readers' for the
+    # worker to load them.
+    from worker.readers import serve as serve_batches
+
+    serve_batches(sys.argv[1])

@@ -95,9 +95,7 @@ def _role(pid: int) -> str:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except FileNotFoundError:
         return "ended"
-    if "resource_tracker" in command:
-        return "multiprocessing's resource tracker"
-    return "reader process" if "multiprocessing" in command else command[:40]
+    return "reader process" if "worker.readers" in command else command[:40]
 
 
 def rss_mb(pid: int) -> float:

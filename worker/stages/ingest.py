@@ -87,4 +87,4 @@ async def start_reader() -> None:
 
 @app.on_before_shutdown.connect
 async def close_reader(app_, **kwargs) -> None:
-    reader.close()
+    await reader.close()
