@@ -1,5 +1,6 @@
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -11,6 +12,8 @@ from worker.bench.pipeline import synth_documents
 from worker.feed import feed_items
 from worker.readers import READ_IN_THREAD_BYTES, InlineReader, ReaderDied, ReaderProcess, ReadFailed
 from worker.records import read_article
+
+from tests.noisy_reading import noisy_read_article
 
 ROOT = Path(__file__).resolve().parents[1]
 ITEMS = list(feed_items(synth_documents(150, seed=11)))
@@ -117,6 +120,29 @@ def test_the_first_item_goes_at_once_and_those_arriving_meanwhile_go_next_togeth
             await reader.close()
         return reader.batches
     assert asyncio.run(scenario()) == [1, 3]
+
+
+@pytest.mark.timeout(60)
+def test_what_a_read_function_prints_does_not_disturb_the_answers():
+    outcomes = read_all(ReaderProcess(noisy_read_article), [record(item) for item in ITEMS[:3]])
+    assert [outcome.report for outcome in outcomes] == [read_article(item) for item in ITEMS[:3]]
+
+
+def test_the_reader_process_ignores_ctrl_c_and_reads_on():
+    async def scenario():
+        reader = ReaderProcess()
+        try:
+            await reader.start()
+            pid = reader.pid
+            os.kill(pid, signal.SIGINT)  # Ctrl-C reaches the worker's whole process group
+            await asyncio.sleep(0.2)
+            outcome = await reader.read(*record(ITEMS[1]))
+            return pid, reader.pid, outcome
+        finally:
+            await reader.close()
+    pid, pid_after, outcome = asyncio.run(scenario())
+    assert pid_after == pid, "the same process read on"
+    assert outcome.report == read_article(ITEMS[1])
 
 
 def test_the_reader_process_ends_when_the_worker_is_killed(tmp_path):

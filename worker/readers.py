@@ -14,10 +14,10 @@ No Kafka here: the ingest stage (worker.stages.ingest) decides what to read and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import os
 import pickle
-import signal
 import struct
 import sys
 from collections.abc import Callable
@@ -112,8 +112,8 @@ class ReaderDied(Exception):
 
 
 class ReaderChild:
-    """`python -m worker.readers MODULE:FUNCTION`: a process that reads the batches it gets on its stdin with that
-    function and answers each on its stdout.
+    """`python -P -m worker.reader_main MODULE:FUNCTION`: a process that reads the batches it gets on its stdin with
+    that function and answers each on its stdout.
 
     A plain child process with two pipes, driven by the worker's event loop: a ProcessPoolExecutor ran two threads in
     the worker to feed and answer it (besides the event loop, for the one interpreter lock) and started
@@ -126,10 +126,11 @@ class ReaderChild:
 
     @classmethod
     async def start(cls, read: Callable[[FeedItem], Report]) -> ReaderChild:
-        # The child imports what the worker imports, from the same places (tests' readers too).
+        # The child imports what the worker imports, from the same places (tests' readers too); -P keeps its working
+        # directory from coming first.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "worker.readers", f"{read.__module__}:{read.__qualname__}",
+            sys.executable, "-P", "-m", "worker.reader_main", f"{read.__module__}:{read.__qualname__}",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env)
         return cls(process)
 
@@ -142,7 +143,9 @@ class ReaderChild:
             (length,) = FRAME_LENGTH.unpack(await self._process.stdout.readexactly(FRAME_LENGTH.size))
             return pickle.loads(await self._process.stdout.readexactly(length))
         except (asyncio.IncompleteReadError, ConnectionError) as error:
-            raise ReaderDied(f"the reader process ended (exit status {self._process.returncode})") from error
+            # Its end of a pipe closed: it is ending. Collected here, so that `close` does not signal a process that
+            # asyncio's child watcher is about to collect.
+            raise ReaderDied(f"the reader process ended (exit status {await self._process.wait()})") from error
 
     async def close(self) -> None:
         """End it now (what it was reading is abandoned with it) and collect its exit status."""
@@ -151,16 +154,11 @@ class ReaderChild:
         await self._process.wait()
 
 
-def serve(read_path: str) -> None:
-    """In the reader process: answer each batch read from stdin with `read_batch`, until stdin ends. Ctrl-C reaches
-    the whole process group: the worker stops and closes its reader, which itself ignores it (a KeyboardInterrupt in
-    the middle of a batch would come back as that batch's answer)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def serve(read_path: str, requests, answers) -> None:
+    """In the reader process (worker.reader_main): answer each batch read from `requests` with `read_batch`, until
+    `requests` ends (the worker closed it, or is gone)."""
     module, _, name = read_path.partition(":")
     read = getattr(importlib.import_module(module), name)
-    requests = sys.stdin.buffer
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break the answers' framing
     while header := requests.read(FRAME_LENGTH.size):
         (length,) = FRAME_LENGTH.unpack(header)
         answer = pickle.dumps(read_batch(read, pickle.loads(requests.read(length))), protocol=pickle.HIGHEST_PROTOCOL)
@@ -261,8 +259,11 @@ class ReaderProcess:
         await self.read(*WARM_UP_RECORD)
 
     async def close(self) -> None:
-        if self._reading is not None:
-            self._reading.cancel()
+        reading = self._reading
+        if reading is not None:
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reading
         if self._child is not None:
             child, self._child = self._child, None
             await child.close()
@@ -313,10 +314,3 @@ def reader_for(kind: str, read: Callable[[FeedItem], Report] = read_article) -> 
     """The reader PROTEST_TALLY_READER names (worker.settings.READERS)."""
     return ReaderProcess(read) if kind == "process" else InlineReader(read)
 
-
-if __name__ == "__main__":
-    # The module's own functions, not this __main__ copy's: the Failures they pickle must be worker.readers' for the
-    # worker to load them.
-    from worker.readers import serve as serve_batches
-
-    serve_batches(sys.argv[1])
