@@ -95,7 +95,7 @@ def _role(pid: int) -> str:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except FileNotFoundError:
         return "ended"
-    return "reader process" if "worker.readers" in command else command[:40]
+    return "reader process" if "worker.reader_main" in command else command[:40]
 
 
 def rss_mb(pid: int) -> float:
