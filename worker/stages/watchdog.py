@@ -57,9 +57,9 @@ async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[
     Faust skipped before it read back first. `prepare(message)` does (or starts) the part of the work that does not
     depend on the records before it: decoding it, reading its text in the reader process; up to MAX_PREPARED_AHEAD
     records, and MAX_PREPARED_AHEAD_BYTES of keys and values, are prepared ahead. `handle(message, prepared)` gets
-    what it returned and returns the deliveries of what it sent. A record is acknowledged once its deliveries are confirmed and every earlier one is
-    acknowledged, so the next record is handled while the broker confirms the last ones, and commits never pass
-    an unconfirmed effect.
+    what it returned and returns the deliveries of what it sent. A record is acknowledged once its deliveries are
+    confirmed and every earlier one is acknowledged, so the next record is handled while the broker confirms the
+    last ones, and commits never pass an unconfirmed effect.
 
     Manual acks: Faust acks an event whose processing was cancelled (at shutdown or rebalance), which commits
     past an unfinished record (faust-streaming #606).
