@@ -27,3 +27,12 @@ def test_the_changelog_carries_the_models_json_and_reads_back_the_stored_record(
 
 def test_a_claim_ranks_as_its_model_does():
     assert StoredContribution.of(CONTRIBUTION).claims[1].rank == CONTRIBUTION.claims[1].rank
+
+
+def test_versions_share_one_string_per_row_key():
+    # Built at run time, as keys read from a record or made from a report are: equal strings, distinct objects.
+    first, second = ("/".join(["anti-war-2022", place]) for place in ("Kazan", "Kazan"))
+    assert first is not second
+    live = StoredVersion.interned(1, "0123456789abcdef", [first], [])
+    recovered = StoredVersion.of(VERSION.model_copy(update={"rows": [second]}))
+    assert live.rows[0] is recovered.rows[0]

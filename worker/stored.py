@@ -9,6 +9,7 @@ for a contribution with one claim and 640 for a document version; these hold the
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,7 +61,11 @@ class StoredVersion:
     withdrawn_from: tuple[str, ...]
 
     @classmethod
+    def interned(cls, position: int, text_digest: str, rows: Iterable[str], withdrawn_from: Iterable[str]) -> StoredVersion:
+        """The one way to make a version: a worker keeps every document's version for as long as it runs, and a few
+        dozen row keys are named by all of them, so each key is held once."""
+        return cls(position, text_digest, tuple(map(sys.intern, rows)), tuple(map(sys.intern, withdrawn_from)))
+
+    @classmethod
     def of(cls, model: DocumentVersion) -> StoredVersion:
-        # Interned as on the live path (worker.tally.route_report): a few dozen rows are named by every version.
-        return cls(model.position, model.text_digest, tuple(map(sys.intern, model.rows)),
-                   tuple(map(sys.intern, model.withdrawn_from)))
+        return cls.interned(model.position, model.text_digest, model.rows, model.withdrawn_from)

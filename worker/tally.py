@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import enum
-import sys
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,15 +46,14 @@ def route_report(versions: MutableMapping[str, StoredVersion], report: Report, p
     if current is not None and (position < current.position or (position > current.position and digest == current.text_digest)):
         return []
     evidence = evidence_of(report, published_at, position, digest)
-    # Every version keeps its rows' keys for as long as the worker runs, and a few dozen rows are named by all.
-    rows = [sys.intern(piece.key) for piece in evidence]
+    rows = [piece.key for piece in evidence]
     if current is not None and position == current.position:
         withdrawn_from = current.withdrawn_from
     elif current is not None:
         withdrawn_from = sorted(set(current.rows + current.withdrawn_from) - set(rows))
     else:
         withdrawn_from = []
-    versions[report.doc_id] = StoredVersion(position, digest, tuple(rows), tuple(withdrawn_from))
+    versions[report.doc_id] = StoredVersion.interned(position, digest, rows, withdrawn_from)
     return evidence + [withdrawal(key, report.doc_id, published_at, position, digest) for key in withdrawn_from]
 
 
