@@ -101,7 +101,7 @@ def test_a_reader_process_that_reads_nothing_is_a_fault_outside_the_records():
     assert not any(isinstance(outcome, ReadFailed) for outcome in outcomes), "not dead-lettered one by one"
 
 
-def test_a_batch_holds_at_most_max_batch_bytes_of_values_and_one_record_at_least():
+def test_a_batch_holds_at_most_max_batch_bytes_and_one_record_at_least():
     large = ITEMS[0].model_copy(update={"doc_id": "large", "text": "Police detained 5 people. " * 100_000})
     reader = CountingReader(max_batch=64)
     outcomes = read_all(reader, [record(large), record(large), record(ITEMS[1]), record(ITEMS[2])])

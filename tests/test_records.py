@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 
 from worker.records import (MAX_FEED_RECORD_BYTES, MAX_JSON_DEPTH, KeyMismatch, NoArticleText, RecordTooLarge,
-                            TooDeeplyNested, json_depth, read_article, read_feed_item)
+                            TooDeeplyNested, json_depth, read_article, read_feed_item, record_size)
 
 
 def item(**fields) -> bytes:
@@ -91,3 +91,8 @@ def test_any_text_gives_a_serialisable_report_or_a_value_error(text):
     except ValueError:
         return
     assert report.model_dump_json()
+
+
+def test_a_records_size_counts_its_key_and_its_value_and_nothing_for_what_it_lacks():
+    assert record_size(b"doc-1", b'{"text": "x"}') == 5 + 13
+    assert record_size(None, None) == 0

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from schemas import FeedItem, Report
-from worker.records import read_article, read_feed_item
+from worker.records import read_article, read_feed_item, record_size
 
 #: Each hand-over and each answer crosses the pipe as its length, then its pickle.
 FRAME_LENGTH = struct.Struct("!I")
@@ -36,7 +36,7 @@ FRAME_LENGTH = struct.Struct("!I")
 READ_IN_THREAD_BYTES = 20_000
 #: Most records in one hand-over: a batch is answered as a whole, so a large one holds its first records back.
 MAX_BATCH = 64
-#: Most bytes of values in one hand-over (a batch holds one record at least, whatever its size).
+#: Most bytes of keys and values in one hand-over (a batch holds one record at least, whatever its size).
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
@@ -211,10 +211,10 @@ class ReaderProcess:
             self._reading = None
 
     def _next_batch(self, waiting: list) -> tuple[list, list]:
-        """The first records waiting, up to MAX_BATCH of them and MAX_BATCH_BYTES of values (one at least)."""
+        """The first records waiting, up to MAX_BATCH of them and MAX_BATCH_BYTES (one at least)."""
         size = 0
-        for count, ((_, value), _) in enumerate(waiting[:self._max_batch]):
-            size += len(value or b"")
+        for count, ((key, value), _) in enumerate(waiting[:self._max_batch]):
+            size += record_size(key, value)
             if count and size > MAX_BATCH_BYTES:
                 return waiting[:count], waiting[count:]
         return waiting[:self._max_batch], waiting[self._max_batch:]

@@ -58,6 +58,11 @@ def json_depth(text: str, stop_above: int | None = None) -> int:
     return deepest
 
 
+def record_size(key: bytes | None, value: bytes | None) -> int:
+    """A record's bytes as the worker's limits count them: its key and its value."""
+    return len(key or b"") + len(value or b"")
+
+
 def read_feed_item(key: bytes | None, value: bytes | None) -> FeedItem:
     """Bytes from feed.raw -> FeedItem, or a clear error: RecordTooLarge, UnicodeDecodeError, TooDeeplyNested,
     JSONDecodeError, ValidationError or KeyMismatch."""

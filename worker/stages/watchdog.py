@@ -29,6 +29,7 @@ from worker.byte_budget import ByteBudget
 from worker.logs import log
 from worker.metrics import metrics
 from worker.progress import SOURCE_TOPICS, progress
+from worker.records import record_size
 from worker.skipped_records import Absent, read_range
 from worker.stages.supervision import exit_worker
 from worker.tally_topic import committed_offsets
@@ -40,15 +41,11 @@ RECOVERY_STALL_SECONDS = 30.0
 
 #: Events an agent may have handled whose deliveries are not all confirmed yet; beyond it, it waits for them.
 MAX_UNCONFIRMED = 2000
-#: Records whose preparation (`process_each`'s `prepare`) may run ahead of the record being handled, and the bytes
-#: of their values: a revocation waits until every record taken from the stream is handled, so a run of long
-#: records is prepared a few at a time (news items of a few KB are bounded by the count).
+#: Records whose preparation (`process_each`'s `prepare`) may run ahead of the record being handled, and their
+#: bytes (worker.records.record_size): a revocation waits until every record taken from the stream is handled, so
+#: a run of long records is prepared a few at a time (news items of a few KB are bounded by the count).
 MAX_PREPARED_AHEAD = 256
 MAX_PREPARED_AHEAD_BYTES = 4 * 1024 * 1024
-
-
-def record_bytes(message) -> int:
-    return len(message.key or b"") + len(message.value or b"")
 
 
 async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[Any, Any], Awaitable[list]],
@@ -85,7 +82,7 @@ async def process_each(stream, prepare: Callable[[Any], Any], handle: Callable[[
         elif isinstance(message, Absent):
             await prepared.put((message, event, []))
         else:
-            size = record_bytes(message)
+            size = record_size(message.key, message.value)
             await budget.take(size)
             job = Job(time.perf_counter(), prepare(message), contextvars.copy_context(), size)
             await prepared.put((message, event, job))
