@@ -159,6 +159,14 @@ def test_a_row_carries_its_largest_claims_and_refills_when_they_are_retracted():
     assert (row.detained_low, row.distinct_claims, [c.count for c in row.claims]) == (14, 14, list(range(14, 4, -1)))
 
 
+def test_every_claim_of_a_row_largest_first_and_retracted_ones_gone():
+    state = applied(*(evidence(d, [claim(n)], position=i) for i, (d, n) in enumerate(zip("abc", (40, 57, 12)))))
+    row = state.tally.current_rows()[ROW]
+    assert [(c.count, c.first_doc_id) for c in row.every_claim()] == [(57, "b"), (40, "a"), (12, "c")]
+    state.apply(evidence("b", [], position=9))
+    assert [c.count for c in row.every_claim()] == [40, 12]
+
+
 def test_city_figures_stay_in_city_rows_and_nationwide_in_the_nationwide_row():
     report = Report(
         doc_id="d", wave="mobilisation-2022", wave_confidence=0.9,

@@ -169,6 +169,10 @@ class RowState:
                           qualifier=first.qualifier, scope=first.scope, source=first.source, text=first.text,
                           quote=first.quote, documents=len(carriers), first_doc_id=first_doc_id)
 
+    def every_claim(self) -> list[ClaimTally]:
+        """Every distinct claim, largest first (the row itself carries the TOP_CLAIMS largest)."""
+        return [self.claim_tally(key) for key in reversed(self.ranked)]
+
     def row(self) -> TallyRow:
         self.shown = {key: self.shown.get(key) or self.claim_tally(key) for key in reversed(self.ranked[-TOP_CLAIMS:])}
         top = list(self.shown.values())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from schemas import ClaimTally, TallyRow
+from schemas import TallyRow
 from worker.web.geo import map_point, project
-from worker.web.mirror import TallyMirror, claim_row_key
+from worker.web.mirror import TallyMirror
 
 WHEN = datetime(2022, 9, 24, 12, tzinfo=timezone.utc)
 
@@ -16,11 +16,6 @@ def row(place: str, detained: int | None = None, country: str | None = "RU") -> 
     return TallyRow(wave="mobilisation-2022", place=place, country=country, reports=1, detained_low=detained,
                     detained_text=None if detained is None else str(detained), distinct_claims=0,
                     first_seen=WHEN, last_updated=WHEN, version=1)
-
-
-def claim(count: int, source: str | None = None) -> ClaimTally:
-    return ClaimTally(wave="mobilisation-2022", place="Kazan", count=count, qualifier="exact", scope="day", source=source,
-                      text=str(count), quote=f"Police detained {count} people.", documents=1, first_doc_id="d1")
 
 
 def as_bytes(model) -> bytes:
@@ -46,18 +41,6 @@ def test_every_change_moves_the_version_and_the_rendered_table_follows_it():
     mirror.apply_row("mobilisation-2022/Kazan", as_bytes(row("Kazan", 57)))
     table = json.loads(mirror.table_json())
     assert table["version"] == 2 and table["rows"][0]["detained_low"] == 57
-
-
-def test_claims_are_grouped_by_their_row_largest_first_and_tombstones_retract_them():
-    mirror = TallyMirror()
-    keys = [f"mobilisation-2022/Kazan|{n}|None|exact|day|None" for n in (40, 57, 12)]
-    for key, count in zip(keys, (40, 57, 12)):
-        mirror.apply_claim(key, as_bytes(claim(count)))
-    assert claim_row_key(keys[0]) == "mobilisation-2022/Kazan"
-    assert [c.count for c in mirror.all_claims("mobilisation-2022/Kazan")] == [57, 40, 12]
-    mirror.apply_claim(keys[1], None)
-    assert [c.count for c in mirror.all_claims("mobilisation-2022/Kazan")] == [40, 12]
-    assert mirror.all_claims("mobilisation-2022/Perm") == []
 
 
 def test_a_city_has_its_geonames_point_and_nationwide_none():

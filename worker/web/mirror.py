@@ -1,5 +1,5 @@
-"""The whole tally as the dashboard shows it: a mirror of the compacted topics protest.tally and
-protest.tally-claims, read from their beginning by every worker.
+"""The whole tally as the dashboard shows it: a mirror of the compacted topic protest.tally, read from its beginning
+by every worker (a row's every distinct claim is asked of the worker that tallies it: worker.web.dashboard).
 
 A worker's own tables hold only the rows of its partitions; the topics hold every row, so each worker of a group
 answers for the whole table. Records are kept as bytes and parsed when a page asks, so that following the
@@ -22,17 +22,11 @@ from worker.web.geo import map_point
 RETRY_SECONDS = 1.0
 
 
-def claim_row_key(claim_key: str) -> str:
-    """The row a claim belongs to: its key on protest.tally-claims begins with the row's key and a '|'."""
-    return claim_key.split("|", 1)[0]
-
-
 class TallyMirror:
-    """The latest record per key of the tally's two topics; `version` grows with every change applied."""
+    """The latest record per key of protest.tally; `version` grows with every change applied."""
 
     def __init__(self) -> None:
         self.rows: dict[str, bytes] = {}
-        self.claims: dict[str, dict[str, bytes]] = {}
         self.version = 0
         self._page_rows: dict[str, tuple[bytes, dict]] = {}
         self._rendered: tuple[int, bytes] | None = None
@@ -41,33 +35,13 @@ class TallyMirror:
         apply_change(self.rows, key, value)
         self.version += 1
 
-    def apply_claim(self, key: str, value: bytes | None) -> None:
-        row_key = claim_row_key(key)
-        row_claims = self.claims.setdefault(row_key, {})
-        if value is None:
-            row_claims.pop(key, None)
-            if not row_claims:
-                del self.claims[row_key]
-        else:
-            row_claims[key] = value
-        self.version += 1
-
     def clear_rows(self) -> None:
         self.rows.clear()
-        self.version += 1
-
-    def clear_claims(self) -> None:
-        self.claims.clear()
         self.version += 1
 
     def row(self, key: str) -> TallyRow | None:
         value = self.rows.get(key)
         return None if value is None else TallyRow.model_validate_json(value)
-
-    def all_claims(self, key: str) -> list[ClaimTally]:
-        """Every distinct claim of a row, largest first."""
-        claims = [ClaimTally.model_validate_json(value) for value in self.claims.get(key, {}).values()]
-        return sorted(claims, key=lambda c: (c.count, c.upper or 0), reverse=True)
 
     def page_rows(self) -> list[dict]:
         """Every row with its map point, as the dashboard reads it; each row parsed once per record."""
@@ -117,6 +91,5 @@ async def follow_topic(kafka: KafkaConnection, topic: str, apply: Callable[[str,
         await asyncio.sleep(RETRY_SECONDS)
 
 
-async def follow_tally_topics(mirror: TallyMirror, kafka: KafkaConnection, topics: TopicNames) -> None:
-    await asyncio.gather(follow_topic(kafka, topics.tally, mirror.apply_row, mirror.clear_rows),
-                         follow_topic(kafka, topics.tally_claims, mirror.apply_claim, mirror.clear_claims))
+async def follow_tally(mirror: TallyMirror, kafka: KafkaConnection, topics: TopicNames) -> None:
+    await follow_topic(kafka, topics.tally, mirror.apply_row, mirror.clear_rows)

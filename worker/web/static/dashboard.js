@@ -217,13 +217,19 @@ async function selectPlace(place, { refresh = false } = {}) {
   try {
     const [rowResponse, documentsResponse] = await Promise.all([fetch(path, { cache: "no-store" }),
       fetch(`${path}/documents`, { cache: "no-store" })]);
-    row = rowResponse.ok ? await rowResponse.json() : null;
-    documents = documentsResponse.ok ? await documentsResponse.json() : null;  // its worker may be rebalancing
+    // Both are answered by the worker that tallies the row, which may be rebalancing (503): null is only a 404.
+    row = rowResponse.ok ? await rowResponse.json() : rowResponse.status === 404 ? null : "unavailable";
+    documents = documentsResponse.ok ? await documentsResponse.json() : null;
   } catch (error) {
     row = undefined;  // the worker does not answer: poll() says so
   }
   if (state.selected !== place || shownWave() !== wave) return;  // another choice came meanwhile
   if (row === undefined) return;
+  if (row === "unavailable") {
+    showDetail(element("p", { class: "hint" }, `${place}: its worker is busy (rebalancing); asking again when the tally changes.`));
+    state.selectedVersion = null;
+    return;
+  }
   if (row === null) {
     showDetail(element("p", { class: "hint" }, `${place}: no longer in the tally.`));
     state.selectedVersion = null;
