@@ -222,9 +222,21 @@ async def check_progress() -> None:
         return  # a long event is being handled: nothing is stalled
     lagging = any(progress.lag.values())
     if lagging and progress.lag_unchanged_since == (progress.acked, True):
-        log.warning("stalled_partitions_reseek")
+        log.warning("stalled_partitions_reseek", commit_running=app.consumer._commit_fut is not None,
+                    partitions=[_stall_state(tp, committed[tp]) for tp in assigned if progress.lag[tp]])
         await app.consumer.perform_seek()
     progress.lag_unchanged_since = (progress.acked, lagging)
+
+
+def _stall_state(tp: TopicPartition, committed: int) -> str:
+    """What our agents and Faust's consumer know of a lagging partition, for the log: a stall that a seek does not
+    end (seen once in CI after a broker's SIGKILL) can then be told apart from the next. Faust's side is private."""
+    consumer = app.consumer  # its maps are keyed by Faust's TP, a named tuple equal to aiokafka's
+    acked = consumer._acked.get(tp) or []
+    return (f"{tp.topic}[{tp.partition}] committed={committed} lag={progress.lag.get(tp)} "
+            f"handled={progress.next_offset.get(tp)} dispatched={progress.dispatched.get(tp)} "
+            f"faust_committed={consumer._committed_offset.get(tp)} faust_read={consumer._read_offset.get(tp)} "
+            f"faust_acked={len(acked)}{f' from {min(acked)}' if acked else ''}")
 
 
 @app.timer(interval=STALL_CHECK_SECONDS)
