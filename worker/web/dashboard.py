@@ -3,7 +3,8 @@
     GET /                       the page (static/index.html; its script and styles under /static/)
     GET /tally                  every row, with its map point; ETag and If-None-Match, so polling is cheap
     GET /tally/{wave}           the rows of one wave (404 for a wave that does not exist)
-    GET /tally/{wave}/{place}   one row with every distinct claim (404 when there is no such row)
+    GET /tally/{wave}/{place}   one row with every distinct claim (404 when there is no such row; 503 while the
+                                worker that tallies it rebalances or recovers it)
     GET /tally/{wave}/{place}/documents   the ids of the documents behind the row and behind each of its claims
 
 Every worker answers for the whole table: it mirrors the tally's compacted topic (worker.web.mirror). A row's
@@ -83,8 +84,16 @@ async def place_row(web, request, wave: str, place: str):
         pass
     row = worker_tally.current_rows().get(key)
     if row is None:
-        return web.json({"error": f"no row {key}"}, status=404)
+        return missing_row(web, key)
     return web.json(dashboard_row(row.row(), row.every_claim()))
+
+
+def missing_row(web, key: str):
+    """A row this worker tallies but does not hold: none (404), or one its tables are still recovering (503, as when
+    its worker is rebalancing: the tally topic has it)."""
+    if tally_mirror.row(key) is not None:
+        return web.json({"error": f"row {key} is being recovered by its worker"}, status=503)
+    return web.json({"error": f"no row {key}"}, status=404)
 
 
 def documents_of(row: RowState) -> dict:
@@ -107,5 +116,5 @@ async def place_documents(web, request, wave: str, place: str):
         pass
     row = worker_tally.current_rows().get(key)
     if row is None:
-        return web.json({"error": f"no row {key}"}, status=404)
+        return missing_row(web, key)
     return web.json(documents_of(row))
