@@ -109,6 +109,14 @@ def test_a_batch_holds_at_most_max_batch_bytes_and_one_record_at_least():
     assert outcomes[3].report == read_article(ITEMS[2])
 
 
+def test_keys_count_towards_max_batch_bytes_as_values_do():
+    # Values of 2,000,000 bytes each fit twice in MAX_BATCH_BYTES (4 MiB); with their keys they do not.
+    waiting = [((b"k" * 100_000, b"v" * 2_000_000), None), ((b"k" * 100_000, b"v" * 2_000_000), None)]
+    batch, rest = ReaderProcess()._next_batch(waiting)
+    assert (len(batch), len(rest)) == (1, 1)
+    assert len(ReaderProcess()._next_batch([((None, b"v" * 2_000_000), None)] * 2)[0]) == 2
+
+
 def test_the_first_item_goes_at_once_and_those_arriving_meanwhile_go_next_together():
     async def scenario():
         reader = CountingReader()

@@ -33,6 +33,7 @@ def test_versions_share_one_string_per_row_key():
     # Built at run time, as keys read from a record or made from a report are: equal strings, distinct objects.
     first, second = ("/".join(["anti-war-2022", place]) for place in ("Kazan", "Kazan"))
     assert first is not second
+    third = "/".join(["anti-war-2022", "Kazan"])
     live = StoredVersion.interned(1, "0123456789abcdef", [first], [])
-    recovered = StoredVersion.of(VERSION.model_copy(update={"rows": [second]}))
-    assert live.rows[0] is recovered.rows[0]
+    recovered = StoredVersion.of(VERSION.model_copy(update={"rows": [second], "withdrawn_from": [third]}))
+    assert live.rows[0] is recovered.rows[0] is recovered.withdrawn_from[0]

@@ -243,3 +243,15 @@ def incremental(events) -> dict:
 @given(versions_of_documents)
 def test_incremental_tally_equals_the_tally_from_scratch(events):
     assert incremental(events) == from_scratch(events)
+
+
+def test_every_version_names_a_row_by_one_shared_string():
+    # A worker keeps each document's version while it runs: a row named by thousands of them is one string.
+    versions = {}
+    route_report(versions, report_on("a", "Omsk", "v1"), 3, T0)
+    route_report(versions, report_on("b", "Omsk", "v1"), 4, T0)
+    route_report(versions, report_on("a", "Tomsk", "v2"), 8, T0)
+    assert versions["a"].withdrawn_from == ("anti-war-2022/Omsk",)
+    assert versions["a"].withdrawn_from[0] is versions["b"].rows[0]
+    route_report(versions, report_on("c", "Tomsk", "v1"), 9, T0)
+    assert versions["c"].rows[0] is versions["a"].rows[0]

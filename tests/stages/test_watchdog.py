@@ -1,6 +1,7 @@
 """The watchdog's account of a stalled partition: what our agents and Faust's consumer each know of it."""
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 import faust
 from aiokafka import TopicPartition
@@ -8,17 +9,27 @@ from aiokafka import TopicPartition
 from worker.progress import progress
 from worker.stages.watchdog import _stall_state, app
 
-TP = TopicPartition("t.feed.raw", 2)
+KNOWN, UNKNOWN = TopicPartition("t.feed.raw", 2), TopicPartition("t.feed.raw", 3)
+
+
+def faust_consumer() -> SimpleNamespace:
+    """The maps of Faust's consumer that the account reads (keyed by Faust's TP), as they are at start: defaultdicts."""
+    known = faust.types.TP(KNOWN.topic, KNOWN.partition)
+    return SimpleNamespace(_acked=defaultdict(list, {known: [190, 191]}),
+                           _committed_offset=defaultdict(lambda: None, {known: 186}),
+                           _read_offset=defaultdict(lambda: None, {known: 199}))
 
 
 def test_a_stalled_partition_is_logged_with_both_sides_of_its_offsets(monkeypatch):
-    monkeypatch.setattr(progress, "lag", {TP: 16})
-    monkeypatch.setattr(progress, "next_offset", {TP: 200})
-    monkeypatch.setattr(progress, "dispatched", {TP: 200})
-    consumer = app.consumer
-    faust_tp = faust.types.TP(TP.topic, TP.partition)
-    monkeypatch.setattr(consumer, "_acked", defaultdict(list, {faust_tp: [190, 191]}))
-    monkeypatch.setattr(consumer, "_committed_offset", defaultdict(lambda: None, {faust_tp: 200}))
-    monkeypatch.setattr(consumer, "_read_offset", defaultdict(lambda: None, {faust_tp: 199}))
-    assert _stall_state(TP, 184) == ("t.feed.raw[2] committed=184 lag=16 handled=200 dispatched=200 faust_committed=200 "
-                                     "faust_read=199 faust_acked=2 from 190")
+    consumer = faust_consumer()
+    monkeypatch.setattr(app, "_consumer", consumer)
+    monkeypatch.setattr(progress, "lag", {KNOWN: 16, UNKNOWN: 4})
+    monkeypatch.setattr(progress, "next_offset", {KNOWN: 200})
+    monkeypatch.setattr(progress, "dispatched", {KNOWN: 201})
+    assert _stall_state(KNOWN, 184) == ("t.feed.raw[2] committed=184 lag=16 handled=200 dispatched=201 "
+                                        "faust_committed=186 faust_read=199 faust_acked=2 from 190")
+    assert _stall_state(UNKNOWN, 7) == ("t.feed.raw[3] committed=7 lag=4 handled=None dispatched=None "
+                                        "faust_committed=None faust_read=None faust_acked=0")
+    untouched = faust_consumer()
+    assert (consumer._acked, consumer._committed_offset, consumer._read_offset) == (
+        untouched._acked, untouched._committed_offset, untouched._read_offset), "reading them adds no partition"
