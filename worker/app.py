@@ -9,7 +9,7 @@ import faust
 from worker.logs import configure_logging
 from worker.progress import HandledOffsetsConsumer
 from worker.settings import MAX_MESSAGE_BYTES, worker_settings
-from worker.stages.supervision import exit_worker
+from worker.stages.supervision import exit_worker, stop_timed_out
 from worker.state import worker_state
 from worker.topics import ensure_topics
 
@@ -25,6 +25,12 @@ class ProtestTallyWorker(faust.Worker):
         self.spinner = None
         super().on_setup_root_logger(logger, level)
         configure_logging(level or logging.WARNING)
+
+    def _schedule_shutdown(self, signal) -> None:
+        # mode's Worker sends every stop signal (SIGTERM, SIGINT) here; the first arms the stop's deadline.
+        if not self._signal_stop_time:
+            self.loop.call_later(settings.stop_seconds, stop_timed_out, settings.stop_seconds)
+        super()._schedule_shutdown(signal)
 
 
 class ProtestTallyApp(faust.App):

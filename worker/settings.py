@@ -139,6 +139,8 @@ class Settings:
     progress_check_interval: float
     health_stall_seconds: float
     producer_batch_bytes: int
+    #: How long a stop may wait for the broker to take the last deliveries and commits (worker.stages.supervision).
+    stop_seconds: float
     #: Where ingest reads: "process" (a process of its own) or "inline" (the worker's), see worker.readers.
     reader: str
 
@@ -167,6 +169,7 @@ class Settings:
             progress_check_interval=float(env.get("PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0")),
             health_stall_seconds=float(env.get("PROTEST_TALLY_HEALTH_STALL_SECONDS", "30")),
             producer_batch_bytes=int(env.get("PROTEST_TALLY_PRODUCER_BATCH_BYTES", str(DEFAULT_PRODUCER_BATCH_BYTES))),
+            stop_seconds=float(env.get("PROTEST_TALLY_STOP_SECONDS", "8")),
             reader=env.get("PROTEST_TALLY_READER", "process").lower(),
         )
 

@@ -19,6 +19,8 @@ from worker.logs import log
 
 #: The exit status of a worker stopped by a crashed agent (EX_SOFTWARE, sysexits.h).
 EXIT_AGENT_CRASHED = 70
+#: The exit status of a worker whose stop outlasted PROTEST_TALLY_STOP_SECONDS (EX_TEMPFAIL, sysexits.h).
+EXIT_STOP_TIMED_OUT = 75
 
 
 async def exit_worker(agent_name: str, error: BaseException) -> None:
@@ -26,7 +28,21 @@ async def exit_worker(agent_name: str, error: BaseException) -> None:
     waiting for) and end the process with EXIT_AGENT_CRASHED."""
     log.critical("agent_crashed", agent=agent_name, error_class=type(error).__name__, error=str(error)[:300],
                  exit_status=EXIT_AGENT_CRASHED)
+    _end_process(EXIT_AGENT_CRASHED)
+
+
+def stop_timed_out(seconds: float) -> None:
+    """A stop that waited `seconds` for the broker to take its last deliveries and commits: Faust's stop waits for
+    them for ever, and a broker that is gone never takes them (the worker then spun on reconnecting until killed).
+    Ending here loses nothing, as a SIGKILL does not: what was not committed is read again by the next worker."""
+    log.error("stop_timed_out", seconds=seconds, exit_status=EXIT_STOP_TIMED_OUT,
+              reason="the broker took no last delivery or commit (unreachable?)",
+              effect="records not committed are read again by the next worker")
+    _end_process(EXIT_STOP_TIMED_OUT)
+
+
+def _end_process(status: int) -> None:
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(EXIT_AGENT_CRASHED)
+    os._exit(status)
