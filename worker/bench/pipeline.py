@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import os
 import platform
+import resource
 import signal
 import statistics
 import subprocess
@@ -102,6 +103,32 @@ def rss_mb(pid: int) -> float:
     return sum(_status_mb(member, "VmRSS") for member in process_tree(pid))
 
 
+def cpu_seconds(pid: int) -> float:
+    """The user and system CPU a process has used (/proc/PID/stat), in seconds; 0 once it has ended."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after the command's name, which may hold spaces and parentheses
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_role(pids: list[int], broker, own_role: str = "worker") -> dict[str, float]:
+    """The CPU seconds used so far by every process of a run, by role: the measured processes (`own_role`) and their
+    children (reader processes), the broker, and this process, which replays the items and polls for the end."""
+    used: dict[str, float] = {}
+    for pid in pids:
+        for member in process_tree(pid):
+            role = own_role if member == pid else _role(member)
+            used[role] = used.get(role, 0.0) + cpu_seconds(member)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {**used, "broker": cpu_seconds(broker.process.pid), "bench (replays, polls)": own.ru_utime + own.ru_stime}
+
+
+def cpu_between(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {role: seconds - before.get(role, 0.0) for role, seconds in after.items()}
+
+
 @dataclasses.dataclass
 class Run:
     items: int
@@ -110,6 +137,8 @@ class Run:
     #: Of one worker's tree, by role (worker, reader process...).
     peak_rss_parts: dict[str, float] = dataclasses.field(default_factory=dict)
     rss_samples: list[tuple[float, float]] = dataclasses.field(default_factory=list)
+    #: CPU seconds used while the items were handled, by role (cpu_by_role).
+    cpu: dict[str, float] = dataclasses.field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -156,8 +185,9 @@ def run_settings(kafka: KafkaConnection, run_id: str) -> Settings:
     return dataclasses.replace(Settings.from_env(), kafka=kafka, topics=TopicNames.with_prefix(f"{run_id}."), app_id=run_id)
 
 
-def run_workers(kafka: KafkaConnection, documents: list[ArchivedDocument], workers: int, run_id: str, workdir: Path,
+def run_workers(broker, documents: list[ArchivedDocument], workers: int, run_id: str, workdir: Path,
                 rate: float | None = None) -> Run:
+    kafka = broker.connection
     settings = run_settings(kafka, run_id)
     asyncio.run(ensure_topics(settings))
     env = {"PROTEST_TALLY_TOPIC_PREFIX": f"{run_id}.", "PROTEST_TALLY_APP_ID": run_id}
@@ -168,7 +198,8 @@ def run_workers(kafka: KafkaConnection, documents: list[ArchivedDocument], worke
     try:
         asyncio.run(wait_group_stable(kafka, run_id, workers))
         samples: list[tuple[float, float]] = []
-        started = time.monotonic()
+        pids = [p.process.pid for p in processes]
+        cpu_before, started = cpu_by_role(pids, broker), time.monotonic()
 
         def sample() -> None:
             if not samples or time.monotonic() - started - samples[-1][0] >= 5:
@@ -181,22 +212,23 @@ def run_workers(kafka: KafkaConnection, documents: list[ArchivedDocument], worke
                             len(documents), alive=lambda: all(p.process.poll() is None for p in processes), on_poll=sample)
 
         asyncio.run(replay_and_wait())
-        seconds = time.monotonic() - started
+        seconds, cpu = time.monotonic() - started, cpu_between(cpu_before, cpu_by_role(pids, broker))
         return Run(len(documents), seconds, max(peak_rss_mb(p.process.pid) for p in processes),
-                   peak_rss_parts(processes[0].process.pid), samples)
+                   peak_rss_parts(processes[0].process.pid), samples, cpu)
     finally:
         for process in processes:
             process.stop()
 
 
-def run_bare(kafka: KafkaConnection, documents: list[ArchivedDocument], run_id: str) -> Run:
+def run_bare(broker, documents: list[ArchivedDocument], run_id: str) -> Run:
+    kafka = broker.connection
     settings = run_settings(kafka, run_id)
     asyncio.run(ensure_topics(settings))
     process = subprocess.Popen([sys.executable, "-m", "worker.bench.bare_loop", f"{run_id}.", run_id],
                                env={**os.environ, **kafka.as_env()})
     try:
         asyncio.run(wait_group_stable(kafka, run_id, 1))
-        started = time.monotonic()
+        cpu_before, started = cpu_by_role([process.pid], broker, "bare loop"), time.monotonic()
 
         async def replay_and_wait() -> None:
             await replay(kafka, settings.topics.raw, documents)
@@ -205,7 +237,8 @@ def run_bare(kafka: KafkaConnection, documents: list[ArchivedDocument], run_id: 
                             alive=lambda: process.poll() is None)
 
         asyncio.run(replay_and_wait())
-        return Run(len(documents), time.monotonic() - started, peak_rss_mb(process.pid))
+        seconds, cpu = time.monotonic() - started, cpu_between(cpu_before, cpu_by_role([process.pid], broker, "bare loop"))
+        return Run(len(documents), seconds, peak_rss_mb(process.pid), cpu=cpu)
     finally:
         process.terminate()
         process.wait(30)
@@ -218,18 +251,29 @@ def _median_line(label: str, runs: list[Run]) -> str:
             f"peak RSS median {statistics.median(r.peak_rss_mb for r in runs):.0f} MB")
 
 
+def cpu_line(label: str, runs: list[Run]) -> str:
+    """Where the CPU went: medians of CPU seconds per 1,000 items by role, and of the cores kept busy. On a machine
+    whose cores are all busy, only less CPU per item makes a run faster."""
+    roles = list(dict.fromkeys(role for run in runs for role in run.cpu))
+    per_thousand = {role: statistics.median(run.cpu.get(role, 0.0) * 1000 / run.items for run in runs) for role in roles}
+    busy = statistics.median(sum(run.cpu.values()) / run.seconds for run in runs)
+    return (f"{label} CPU, seconds per 1,000 items (medians): "
+            f"{', '.join(f'{role} {seconds:.2f}' for role, seconds in per_thousand.items())}; "
+            f"{busy:.2f} of {os.cpu_count()} cores busy")
+
+
 def bench_pipeline(items: int, workers: int, runs: int, bare: bool, compare_one: bool) -> None:
     """The worker end to end on `items` synthetic items (and, in the same invocation, the bare loop)."""
     documents = synth_documents(items)
     with start_embedded_broker("kafka") as broker, tempfile.TemporaryDirectory() as workdir:
         print_conditions(broker, documents, Settings.from_env().partitions)
         measured: dict[str, Callable[[int], Run]] = {
-            f"worker x{workers}": lambda run: run_workers(broker.connection, documents, workers, f"pipeline{run}w{workers}",
+            f"worker x{workers}": lambda run: run_workers(broker, documents, workers, f"pipeline{run}w{workers}",
                                                          Path(workdir))}
         if compare_one and workers != 1:
-            measured["worker x1"] = lambda run: run_workers(broker.connection, documents, 1, f"pipeline{run}w1", Path(workdir))
+            measured["worker x1"] = lambda run: run_workers(broker, documents, 1, f"pipeline{run}w1", Path(workdir))
         if bare:
-            measured["bare loop"] = lambda run: run_bare(broker.connection, documents, f"bare{run}")
+            measured["bare loop"] = lambda run: run_bare(broker, documents, f"bare{run}")
         results: dict[str, list[Run]] = {label: [] for label in measured}
         for run in range(runs):
             # Every other run in reverse order: what goes first in a run (a colder broker, a drifting machine) is
@@ -240,6 +284,8 @@ def bench_pipeline(items: int, workers: int, runs: int, bare: bool, compare_one:
     print(f"pipeline, {items:,} items, 1 worker process each:" if workers == 1 else f"pipeline, {items:,} items:")
     for label, series in results.items():
         print("  " + _median_line(label, series))
+    for label, series in results.items():
+        print("  " + cpu_line(label, series))
     worker_rates = [r.rate for r in results[f"worker x{workers}"]]
     if bare:
         ratios = [w / b.rate for w, b in zip(worker_rates, results["bare loop"])]
@@ -253,8 +299,9 @@ def bench_bare(items: int, runs: int) -> None:
     documents = synth_documents(items)
     with start_embedded_broker("kafka") as broker:
         print_conditions(broker, documents, Settings.from_env().partitions)
-        series = [run_bare(broker.connection, documents, f"bare{run}") for run in range(runs)]
+        series = [run_bare(broker, documents, f"bare{run}") for run in range(runs)]
     print(f"bare loop, {items:,} items: " + _median_line("bare loop", series))
+    print(cpu_line("bare loop", series))
 
 
 def bench_memory(items: int) -> None:
@@ -262,7 +309,7 @@ def bench_memory(items: int) -> None:
     documents = synth_documents(items)
     with start_embedded_broker("kafka") as broker, tempfile.TemporaryDirectory() as workdir:
         print_conditions(broker, documents, Settings.from_env().partitions)
-        run = run_workers(broker.connection, documents, 1, "memory", Path(workdir))
+        run = run_workers(broker, documents, 1, "memory", Path(workdir))
     print("RSS over time: " + ", ".join(f"{t:.0f} s {mb:.0f} MB" for t, mb in run.rss_samples))
     parts = ", ".join(f"{role} {mb:.0f} MB" for role, mb in run.peak_rss_parts.items())
     print(f"memory: peak RSS {run.peak_rss_mb:.0f} MB after {items:,} items ({run.rate:,.0f} items/s): {parts}")
