@@ -8,11 +8,13 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from worker.bench.oracle import reports_so_far
 from worker.broker import EmbeddedKafka
 from worker.feed import ArchivedDocument, read_archive, replay
 from worker.settings import KafkaConnection, Settings, TopicNames
@@ -99,6 +101,13 @@ class Pipeline:
             # pytest's temporary folders, and the workers' logs in them, are gone a few runs later: a pipeline that
             # did not finish keeps what its workers said in its failure (a stall seen once in CI could not be read).
             raise type(error)(f"{error}\n--- the end of each worker's log ---\n{self.worker_log()}") from error
+
+    def wait_for_reports(self, count: int, timeout: float = 120.0) -> None:
+        """Until the worker has reported `count` items (it is then busy with the rest of a replay)."""
+        deadline = time.monotonic() + timeout
+        while reports_so_far(self) < count:
+            assert time.monotonic() < deadline, f"fewer than {count} reports after {timeout:.0f} s"
+            time.sleep(0.1)
 
     def tally(self):
         return asyncio.run(read_tally(self.kafka, self.settings.topics))
