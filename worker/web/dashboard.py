@@ -4,7 +4,7 @@
     GET /tally                  every row, with its map point; ETag and If-None-Match, so polling is cheap
     GET /tally/{wave}           the rows of one wave (404 for a wave that does not exist)
     GET /tally/{wave}/{place}   one row with every distinct claim (404 when there is no such row; 503 while the
-                                worker that tallies it rebalances or recovers it)
+                                worker that tallies it rebalances, recovers it or does not answer)
     GET /tally/{wave}/{place}/documents   the ids of the documents behind the row and behind each of its claims
 
 Every worker answers for the whole table: it mirrors the tally's compacted topic (worker.web.mirror). A row's
@@ -18,6 +18,7 @@ import uuid
 from importlib import resources
 from typing import get_args
 
+import aiohttp
 from faust.exceptions import SameNode
 
 from schemas import Wave, tally_key
@@ -78,14 +79,24 @@ async def place_row(web, request, wave: str, place: str):
     # Every claim of every row mirrored in every worker was the largest part of its memory after 100,000 items
     # (34 MB): the worker that tallies the row answers from its own state.
     key = tally_key(wave, place)
-    try:
-        return await app.router.route_topic_req(evidence_topic, key.encode(), web, request)
-    except SameNode:
-        pass
+    if (answer := await owners_answer(web, request, key)) is not None:
+        return answer
     row = worker_tally.current_rows().get(key)
     if row is None:
         return missing_row(web, key)
     return web.json(dashboard_row(row.row(), row.every_claim()))
+
+
+async def owners_answer(web, request, key: str):
+    """The answer of the worker that tallies the row, forwarded by Faust's router (by the row's partition of
+    protest.place-evidence); None when it is this worker. A worker that does not answer (killed, its group not yet
+    rebalanced) is a 503, which the page asks again, not an error of ours (500)."""
+    try:
+        return await app.router.route_topic_req(evidence_topic, key.encode(), web, request)
+    except SameNode:
+        return None
+    except aiohttp.ClientError as error:
+        return web.json({"error": f"the worker that tallies {key} did not answer ({type(error).__name__})"}, status=503)
 
 
 def missing_row(web, key: str):
@@ -110,10 +121,8 @@ def documents_of(row: RowState) -> dict:
 @app.page("/tally/{wave}/{place}/documents")
 async def place_documents(web, request, wave: str, place: str):
     key = tally_key(wave, place)
-    try:
-        return await app.router.route_topic_req(evidence_topic, key.encode(), web, request)
-    except SameNode:
-        pass
+    if (answer := await owners_answer(web, request, key)) is not None:
+        return answer
     row = worker_tally.current_rows().get(key)
     if row is None:
         return missing_row(web, key)
