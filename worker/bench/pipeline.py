@@ -82,13 +82,18 @@ def peak_rss_mb(pid: int) -> float:
     return sum(_status_mb(member, "VmHWM") for member in process_tree(pid))
 
 
+def by_role(pid: int, measure: Callable[[int], float], own_role: str = "worker") -> dict[str, float]:
+    """A measure of each process in a tree, summed by role: the process itself (`own_role`) and its children."""
+    totals: dict[str, float] = {}
+    for member in process_tree(pid):
+        role = own_role if member == pid else _role(member)
+        totals[role] = totals.get(role, 0.0) + measure(member)
+    return totals
+
+
 def peak_rss_parts(pid: int) -> dict[str, float]:
     """Each process's peak in the worker's tree, by role."""
-    parts: dict[str, float] = {}
-    for member in process_tree(pid):
-        role = "worker" if member == pid else _role(member)
-        parts[role] = parts.get(role, 0.0) + _status_mb(member, "VmHWM")
-    return parts
+    return by_role(pid, lambda member: _status_mb(member, "VmHWM"))
 
 
 def _role(pid: int) -> str:
@@ -118,9 +123,8 @@ def cpu_by_role(pids: list[int], broker, own_role: str = "worker") -> dict[str, 
     children (reader processes), the broker, and this process, which replays the items and polls for the end."""
     used: dict[str, float] = {}
     for pid in pids:
-        for member in process_tree(pid):
-            role = own_role if member == pid else _role(member)
-            used[role] = used.get(role, 0.0) + cpu_seconds(member)
+        for role, seconds in by_role(pid, cpu_seconds, own_role).items():
+            used[role] = used.get(role, 0.0) + seconds
     own = resource.getrusage(resource.RUSAGE_SELF)
     return {**used, "broker": cpu_seconds(broker.process.pid), "bench (replays, polls)": own.ru_utime + own.ru_stime}
 

@@ -15,6 +15,7 @@ them are forwarded there (Faust's router, by the row's partition of protest.plac
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from importlib import resources
 from typing import get_args
 
@@ -78,13 +79,18 @@ async def wave_rows(web, request, wave: str):
 async def place_row(web, request, wave: str, place: str):
     # Every claim of every row mirrored in every worker was the largest part of its memory after 100,000 items
     # (34 MB): the worker that tallies the row answers from its own state.
-    key = tally_key(wave, place)
+    return await answer_from_owner(web, request, tally_key(wave, place),
+                                   lambda row: dashboard_row(row.row(), row.every_claim()))
+
+
+async def answer_from_owner(web, request, key: str, render: Callable[[RowState], dict]):
+    """A page about one row, rendered from its state by the worker that tallies it (forwarded there if need be)."""
     if (answer := await owners_answer(web, request, key)) is not None:
         return answer
     row = worker_tally.current_rows().get(key)
     if row is None:
         return missing_row(web, key)
-    return web.json(dashboard_row(row.row(), row.every_claim()))
+    return web.json(render(row))
 
 
 async def owners_answer(web, request, key: str):
@@ -120,10 +126,4 @@ def documents_of(row: RowState) -> dict:
 
 @app.page("/tally/{wave}/{place}/documents")
 async def place_documents(web, request, wave: str, place: str):
-    key = tally_key(wave, place)
-    if (answer := await owners_answer(web, request, key)) is not None:
-        return answer
-    row = worker_tally.current_rows().get(key)
-    if row is None:
-        return missing_row(web, key)
-    return web.json(documents_of(row))
+    return await answer_from_owner(web, request, tally_key(wave, place), documents_of)
