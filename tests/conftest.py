@@ -76,9 +76,15 @@ class Pipeline:
     @classmethod
     def create(cls, kafka: KafkaConnection, workdir: Path) -> Pipeline:
         """A pipeline with a fresh topic prefix and consumer group, its topics created."""
+        pipeline = cls.named(kafka, workdir)
+        asyncio.run(ensure_topics(pipeline.settings))
+        return pipeline
+
+    @classmethod
+    def named(cls, kafka: KafkaConnection, workdir: Path) -> Pipeline:
+        """A pipeline with a fresh topic prefix and consumer group, nothing asked of the broker yet."""
         name = f"t{uuid.uuid4().hex[:8]}"
         settings = dataclasses.replace(Settings.from_env(), kafka=kafka, app_id=name, topics=TopicNames.with_prefix(f"{name}."))
-        asyncio.run(ensure_topics(settings))
         return cls(kafka, workdir, settings)
 
     def start_worker(self, module: str = "worker", loglevel: str = "info") -> WorkerProcess:

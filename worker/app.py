@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 import faust
+from aiokafka.errors import KafkaConnectionError
 
 from worker.logs import configure_logging
 from worker.progress import HandledOffsetsConsumer
 from worker.settings import MAX_MESSAGE_BYTES, worker_settings
-from worker.stages.supervision import exit_worker, stop_timed_out
+from worker.stages.supervision import exit_worker, no_broker_at_start, stop_timed_out
 from worker.state import worker_state
 from worker.topics import ensure_topics
 
@@ -45,8 +46,12 @@ class ProtestTallyApp(faust.App):
         await exit_worker(agent.name, exc)
 
     async def on_first_start(self) -> None:
-        # Our topics exist with their partition counts and configs before any agent subscribes.
-        await ensure_topics(settings)
+        # Our topics exist with their partition counts and configs before any agent subscribes. This is the
+        # worker's first call to the broker: a worker started before its broker waits for it here.
+        try:
+            await ensure_topics(settings, wait_seconds=settings.broker_wait_seconds)
+        except KafkaConnectionError:
+            no_broker_at_start(settings.kafka.bootstrap_servers, settings.broker_wait_seconds)
         await super().on_first_start()
 
 

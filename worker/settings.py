@@ -141,6 +141,8 @@ class Settings:
     producer_batch_bytes: int
     #: How long a stop may wait for the broker to take the last deliveries and commits (worker.stages.supervision).
     stop_seconds: float
+    #: How long a starting worker waits for a broker to answer (worker.topics.started_admin) before it gives up.
+    broker_wait_seconds: float
     #: Where ingest reads: "process" (a process of its own) or "inline" (the worker's), see worker.readers.
     reader: str
 
@@ -170,6 +172,7 @@ class Settings:
             health_stall_seconds=float(env.get("PROTEST_TALLY_HEALTH_STALL_SECONDS", "30")),
             producer_batch_bytes=int(env.get("PROTEST_TALLY_PRODUCER_BATCH_BYTES", str(DEFAULT_PRODUCER_BATCH_BYTES))),
             stop_seconds=float(env.get("PROTEST_TALLY_STOP_SECONDS", "8")),
+            broker_wait_seconds=float(env.get("PROTEST_TALLY_BROKER_WAIT_SECONDS", "60")),
             reader=env.get("PROTEST_TALLY_READER", "process").lower(),
         )
 

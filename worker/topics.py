@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from worker.logs import log
 from worker.settings import MAX_MESSAGE_BYTES, Settings, TopicNames
@@ -25,9 +28,15 @@ def topic_configs(topics: TopicNames) -> dict[str, dict[str, str]]:
     }
 
 
-async def ensure_topics(settings: Settings) -> None:
-    admin = AIOKafkaAdminClient(**settings.kafka.client_options())
-    await admin.start()
+#: Pauses between attempts to reach a cluster that does not answer yet: short at first (a broker starting beside
+#: the worker answers within seconds), then steady.
+RETRY_PAUSES_SECONDS = (1.0, 2.0, 5.0)
+
+
+async def ensure_topics(settings: Settings, wait_seconds: float = 0.0) -> None:
+    """Create the pipeline's missing topics. While no broker answers, try again for up to `wait_seconds`, then raise
+    KafkaConnectionError."""
+    admin = await started_admin(settings, wait_seconds)
     try:
         existing = set(await admin.list_topics())
         missing = [
@@ -44,3 +53,30 @@ async def ensure_topics(settings: Settings) -> None:
         log.info("topics_created", topics=[t.name for t in missing], partitions=settings.partitions)
     finally:
         await admin.close()
+
+
+async def started_admin(settings: Settings, wait_seconds: float) -> AIOKafkaAdminClient:
+    """An admin client connected to the cluster; while none of its bootstrap servers answers (a worker started before
+    its broker, by a shell or a supervisor), one warning per attempt and another attempt, for up to `wait_seconds`."""
+    started = time.monotonic()
+    deadline = started + wait_seconds
+    pauses = iter(RETRY_PAUSES_SECONDS)
+    waited = False
+    while True:
+        admin = AIOKafkaAdminClient(**settings.kafka.client_options())
+        try:
+            await admin.start()
+        except KafkaConnectionError:
+            await admin.close()
+            seconds_left = deadline - time.monotonic()
+            if seconds_left <= 0:
+                raise
+            pause = min(next(pauses, RETRY_PAUSES_SECONDS[-1]), seconds_left)
+            log.warning("waiting_for_broker", bootstrap_servers=settings.kafka.bootstrap_servers,
+                        seconds_left=round(seconds_left), retry_in=round(pause, 1))
+            await asyncio.sleep(pause)
+            waited = True
+            continue
+        if waited:
+            log.info("broker_reachable", waited_seconds=round(time.monotonic() - started, 1))
+        return admin

@@ -19,6 +19,9 @@ from worker.logs import log
 
 #: The exit status of a worker stopped by a crashed agent (EX_SOFTWARE, sysexits.h).
 EXIT_AGENT_CRASHED = 70
+#: The exit status of a worker that found no broker at its start within PROTEST_TALLY_BROKER_WAIT_SECONDS
+#: (EX_UNAVAILABLE, sysexits.h).
+EXIT_NO_BROKER_AT_START = 69
 #: The exit status of a worker whose stop outlasted PROTEST_TALLY_STOP_SECONDS (EX_TEMPFAIL, sysexits.h).
 EXIT_STOP_TIMED_OUT = 75
 
@@ -39,6 +42,15 @@ def stop_timed_out(seconds: float) -> None:
               reason="the broker took no last delivery or commit (unreachable?)",
               effect="records not committed are read again by the next worker")
     _end_process(EXIT_STOP_TIMED_OUT)
+
+
+def no_broker_at_start(bootstrap_servers: str, seconds: float) -> None:
+    """A worker that started and found no broker for `seconds`: one line that says so (not Faust's traceback of the
+    last attempt), and an exit for its supervisor (compose's restart policy, systemd) to start it again."""
+    log.error("no_broker_at_start", bootstrap_servers=bootstrap_servers, waited_seconds=seconds,
+              exit_status=EXIT_NO_BROKER_AT_START,
+              hint="is the broker up and KAFKA_BOOTSTRAP_SERVERS right? aiokafka's lines above say why each attempt failed")
+    _end_process(EXIT_NO_BROKER_AT_START)
 
 
 def _end_process(status: int) -> None:
