@@ -31,7 +31,7 @@ from worker.broker.embedded import free_port
 from worker.feed import read_archive, replay as replay_archive
 from worker.settings import BROKER_ADDRESS_FILE
 from worker.synth import synth_archive, write_archive
-from worker.tally_topic import apply_change, follow_tally, read_tally, wait_until_processed
+from worker.tally_topic import apply_change, follow_tally, read_tally, wait_group_stable, wait_until_processed
 from worker.terminal import ROW_ORDERS, is_selected, print_tally, select_rows, stdout_console, tally_table
 from worker.topics import ensure_topics
 from worker.worker_process import WorkerProcess
@@ -233,10 +233,14 @@ async def demo(self, path: str, kind: str, keep: bool) -> None:
         web_port = dashboard_port(settings.web_host, settings.web_port, "PROTEST_TALLY_WEB_PORT" in os.environ) if keep else free_port()
         worker_env = {**embedded.worker_env, "PROTEST_TALLY_WEB_PORT": str(web_port)}
         with WorkerProcess(kafka, Path(workdir), worker_log, extra_env=worker_env) as process:
-            summary = await replay_archive(kafka, settings.topics.raw, documents, progress=sys.stderr.isatty())
-            print(summary.line(), flush=True)
+            running = lambda: process.poll() is None  # noqa: E731
             try:
-                await wait_until_processed(kafka, settings.topics, settings.app_id, len(documents), alive=lambda: process.poll() is None)
+                # Once the worker has joined its group, the group's coordinator is known: reading its progress
+                # then draws no "coordinator not available" errors from the client library.
+                await wait_group_stable(kafka, settings.app_id, 1, alive=running)
+                summary = await replay_archive(kafka, settings.topics.raw, documents, progress=sys.stderr.isatty())
+                print(summary.line(), flush=True)
+                await wait_until_processed(kafka, settings.topics, settings.app_id, len(documents), alive=running)
             except (TimeoutError, RuntimeError):
                 print(worker_log.read_text()[-3000:], file=sys.stderr)
                 raise

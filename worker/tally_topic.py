@@ -117,6 +117,32 @@ async def group_lag(kafka: KafkaConnection, group_id: str, topics: list[str]) ->
     return sum(max(0, end - committed[tp]) for tp, end in ends.items())
 
 
+async def wait_group_stable(kafka: KafkaConnection, group: str, members: int, timeout: float = 60.0,
+                            alive: Callable[[], bool] = lambda: True) -> None:
+    """Until the consumer group is stable with `members` members: its workers have joined and have their partitions.
+    Asked through the admin client, which reports a group coordinator not elected yet as an error to us (a group
+    consumer logs one at ERROR level on each attempt meanwhile)."""
+    admin = AIOKafkaAdminClient(**kafka.client_options())
+    await admin.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if not alive():
+                raise RuntimeError(f"a member of group {group} exited before the group was stable")
+            try:
+                described = await admin.describe_consumer_groups([group])
+            except KafkaError:  # no coordinator for the group yet
+                await asyncio.sleep(0.5)
+                continue
+            state, _, _, group_members = described[0].groups[0][2:6]
+            if state == "Stable" and len(group_members) == members:
+                return
+            await asyncio.sleep(0.5)
+    finally:
+        await admin.close()
+    raise TimeoutError(f"group {group} not stable with {members} members after {timeout:.0f} s")
+
+
 async def wait_until_processed(kafka: KafkaConnection, topics: TopicNames, group_id: str, expected_items: int, timeout: float = 120.0,
                                alive: Callable[[], bool] = lambda: True) -> None:
     """Until every item is reported or dead-lettered, the group has committed everything, and the tally is still."""

@@ -28,6 +28,10 @@ def test_demo_exits_0_and_prints_the_table():
     assert "mobilisation-2022  Yekaterinburg" in result.stdout
     assert "\x1b" not in result.stdout, "piped: no colour codes"
     assert "on kafka" in result.stdout
+    # A first run is what a new user sees: no client-library retries of a broker still electing leaders and its
+    # group's coordinator (they used to show up in every demo).
+    client_lines = [line for line in result.stderr.splitlines() if "] [WARNING] " in line or "] [ERROR] " in line]
+    assert not client_lines, client_lines
 
 
 def test_demo_on_the_tansu_fallback():

@@ -23,14 +23,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
-from aiokafka.errors import KafkaError
 
 from schemas import TallyRow
 from worker.broker import start_embedded_broker
 from worker.feed import ArchivedDocument, feed_items, read_archive, replay
 from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection, Settings, TopicNames
 from worker.synth import synth_archive
-from worker.tally_topic import count_records, end_offsets, group_lag, topic_partitions, wait_until_processed
+from worker.tally_topic import (count_records, end_offsets, group_lag, topic_partitions, wait_group_stable,
+                                wait_until_processed)
 from worker.topics import ensure_topics
 from worker.worker_process import WorkerProcess
 
@@ -161,28 +161,6 @@ async def wait_done(kafka: KafkaConnection, group: str, consumed: list[str], out
         if done >= items and await group_lag(kafka, group, consumed) == 0:
             return
         await asyncio.sleep(POLL_SECONDS)
-
-
-async def wait_group_stable(kafka: KafkaConnection, group: str, members: int, timeout: float = 60.0) -> None:
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(**kafka.client_options())
-    await admin.start()
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            try:
-                described = await admin.describe_consumer_groups([group])
-            except KafkaError:  # no coordinator for the group yet
-                await asyncio.sleep(0.5)
-                continue
-            state, _, _, group_members = described[0].groups[0][2:6]
-            if state == "Stable" and len(group_members) == members:
-                return
-            await asyncio.sleep(0.5)
-    finally:
-        await admin.close()
-    raise TimeoutError(f"group {group} not stable with {members} members after {timeout:.0f} s")
 
 
 def run_settings(kafka: KafkaConnection, run_id: str) -> Settings:
