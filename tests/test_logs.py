@@ -1,11 +1,12 @@
-"""Log hygiene: a storm of identical client errors is folded into one line per window."""
+"""Log hygiene: a storm of identical client errors is folded into one line per window; Faust's back-pressure lines
+show at DEBUG only."""
 
 from __future__ import annotations
 
 import logging
 import time
 
-from worker.logs import RepeatedMessageFilter
+from worker.logs import FAUST_BACKPRESSURE_MESSAGES, DebugOnlyFilter, RepeatedMessageFilter
 
 
 class Collect(logging.Handler):
@@ -42,3 +43,19 @@ def test_the_same_text_at_another_level_is_not_held_back():
     logger.warning("Marking the coordinator dead")
     logger.error("Marking the coordinator dead")
     assert len(collect.lines) == 2
+
+
+def test_faust_back_pressure_shows_at_debug_only():
+    logger = logging.getLogger(f"faust-producer-{time.monotonic_ns()}")
+    logger.propagate = False
+    collect = Collect()
+    logger.addHandler(collect)
+    logger.addFilter(DebugOnlyFilter(FAUST_BACKPRESSURE_MESSAGES))
+    logger.setLevel(logging.INFO)
+    logger.warning(f"producer buffer full size {101}")  # Faust formats these itself, as here
+    logger.info(f"producer flush took {0.0123}")
+    logger.warning("Producer buffer: something else")
+    assert collect.lines == ["Producer buffer: something else"]
+    logger.setLevel(logging.DEBUG)
+    logger.warning(f"producer buffer full size {102}")
+    assert collect.lines[-1] == "producer buffer full size 102"
