@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import get_args
 
 import click
+from aiokafka.errors import KafkaConnectionError
 from faust.cli import argument, option
 from rich.console import Console
 from rich.live import Live
@@ -30,6 +32,7 @@ from worker.broker import start_embedded_broker
 from worker.broker.embedded import free_port
 from worker.feed import read_archive, replay as replay_archive
 from worker.settings import BROKER_ADDRESS_FILE
+from worker.stages.supervision import EXIT_NO_BROKER, end_process
 from worker.synth import synth_archive, write_archive
 from worker.tally_topic import apply_change, follow_tally, read_tally, wait_group_stable, wait_until_processed
 from worker.terminal import ROW_ORDERS, is_selected, print_tally, select_rows, stdout_console, tally_table
@@ -38,6 +41,20 @@ from worker.worker_process import WorkerProcess
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "json"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def needs_a_broker(command):
+    """A command that talks to the cluster and finds no broker there ends with one sentence saying what to do, and
+    status 69 (EX_UNAVAILABLE), instead of Faust's two tracebacks of the same connection error."""
+    @functools.wraps(command)
+    async def run(self, *args, **kwargs):
+        try:
+            return await command(self, *args, **kwargs)
+        except KafkaConnectionError:
+            print(f"no broker answers at {settings.kafka.bootstrap_servers}: start one (python -m worker broker), or set "
+                  f"KAFKA_BOOTSTRAP_SERVERS to your cluster's", file=sys.stderr)
+            end_process(EXIT_NO_BROKER)
+    return run
 
 
 @app.command(option("--kind", type=str, default="auto", help="auto (Apache Kafka, else tansu), kafka or tansu."),
@@ -74,6 +91,7 @@ async def broker(self, kind: str, data_dir: str | None) -> None:
              option("--rate", type=float, default=None, help="Items per second (default: as fast as possible)."),
              option("--loop", "loops", type=int, default=1, help="Replay the archive this many times."),
              option("--limit", type=int, default=None, help="Stop after this many items."))
+@needs_a_broker
 async def replay(self, path: str, rate: float | None, loops: int, limit: int | None) -> None:
     """Publish an archive (folder of .txt, or JSONL of FeedItems) onto feed.raw as a live feed.
 
@@ -97,6 +115,7 @@ async def replay(self, path: str, rate: float | None, loops: int, limit: int | N
              option("--follow", is_flag=True, default=False,
                     help="Keep going: a table redrawn as rows change on a terminal, else one line per change."),
              option("--json", "as_json", is_flag=True, default=False, help="Print the rows as JSON lines, one a row."))
+@needs_a_broker
 async def tally(self, wave: str | None, place: str | None, sort: str, follow: bool, as_json: bool) -> None:
     """Print the current tally read from protest.tally, or follow its changes.
 

@@ -11,7 +11,7 @@ from worker.broker import EmbeddedKafka
 from worker.broker.embedded import free_port
 from worker.feed import ArchivedDocument
 from worker.settings import KafkaConnection
-from worker.stages.supervision import EXIT_NO_BROKER_AT_START
+from worker.stages.supervision import EXIT_NO_BROKER
 from worker.synth import synth_archive
 
 ITEMS = 300
@@ -52,7 +52,7 @@ def test_a_worker_that_finds_no_broker_exits_saying_so(tmp_path):
     worker = pipeline.start_worker()
     status = worker.process.wait(timeout=90)
     log_text = worker.log_path.read_text(errors="replace")
-    assert status == EXIT_NO_BROKER_AT_START, f"exit status {status}\n{log_text[-3000:]}"
+    assert status == EXIT_NO_BROKER, f"exit status {status}\n{log_text[-3000:]}"
     assert log_text.count('"event": "waiting_for_broker"') >= 2, log_text[-3000:]
     assert '"event": "no_broker_at_start"' in log_text
     assert "Traceback" not in log_text

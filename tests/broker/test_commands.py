@@ -15,10 +15,12 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 from worker.broker.embedded import free_port
+from worker.stages.supervision import EXIT_NO_BROKER
 
 
-def run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "worker", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+def run(*args: str, timeout: float = 240, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "worker", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env=env)
 
 
 def test_demo_exits_0_and_prints_the_table():
@@ -118,3 +120,12 @@ def test_the_tansu_broker_tells_workers_what_they_need(tmp_path):
         broker.send_signal(signal.SIGINT)
         assert broker.wait(30) == 0
     assert not (tmp_path / "broker.json").exists()
+
+
+@pytest.mark.parametrize("command", [("replay", "seeds"), ("tally",)], ids=["replay", "tally"])
+def test_a_command_without_a_broker_says_so_in_one_sentence(command):
+    nowhere = f"127.0.0.1:{free_port()}"  # a free port: nothing listens there
+    result = run(*command, timeout=120, env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": nowhere})
+    assert result.returncode == EXIT_NO_BROKER, result.stderr[-3000:]
+    assert f"no broker answers at {nowhere}" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]

@@ -19,9 +19,9 @@ from worker.logs import log
 
 #: The exit status of a worker stopped by a crashed agent (EX_SOFTWARE, sysexits.h).
 EXIT_AGENT_CRASHED = 70
-#: The exit status of a worker that found no broker at its start within PROTEST_TALLY_BROKER_WAIT_SECONDS
-#: (EX_UNAVAILABLE, sysexits.h).
-EXIT_NO_BROKER_AT_START = 69
+#: The exit status of a worker that found no broker at its start within PROTEST_TALLY_BROKER_WAIT_SECONDS, and of a
+#: command that needs one and finds none (EX_UNAVAILABLE, sysexits.h).
+EXIT_NO_BROKER = 69
 #: The exit status of a worker whose stop outlasted PROTEST_TALLY_STOP_SECONDS (EX_TEMPFAIL, sysexits.h).
 EXIT_STOP_TIMED_OUT = 75
 
@@ -31,7 +31,7 @@ async def exit_worker(agent_name: str, error: BaseException) -> None:
     waiting for) and end the process with EXIT_AGENT_CRASHED."""
     log.critical("agent_crashed", agent=agent_name, error_class=type(error).__name__, error=str(error)[:300],
                  exit_status=EXIT_AGENT_CRASHED)
-    _end_process(EXIT_AGENT_CRASHED)
+    end_process(EXIT_AGENT_CRASHED)
 
 
 def stop_timed_out(seconds: float) -> None:
@@ -41,19 +41,20 @@ def stop_timed_out(seconds: float) -> None:
     log.error("stop_timed_out", seconds=seconds, exit_status=EXIT_STOP_TIMED_OUT,
               reason="the broker took no last delivery or commit (unreachable?)",
               effect="records not committed are read again by the next worker")
-    _end_process(EXIT_STOP_TIMED_OUT)
+    end_process(EXIT_STOP_TIMED_OUT)
 
 
 def no_broker_at_start(bootstrap_servers: str, seconds: float) -> None:
     """A worker that started and found no broker for `seconds`: one line that says so (not Faust's traceback of the
     last attempt), and an exit for its supervisor (compose's restart policy, systemd) to start it again."""
     log.error("no_broker_at_start", bootstrap_servers=bootstrap_servers, waited_seconds=seconds,
-              exit_status=EXIT_NO_BROKER_AT_START,
+              exit_status=EXIT_NO_BROKER,
               hint="is the broker up and KAFKA_BOOTSTRAP_SERVERS right? aiokafka's lines above say why each attempt failed")
-    _end_process(EXIT_NO_BROKER_AT_START)
+    end_process(EXIT_NO_BROKER)
 
 
-def _end_process(status: int) -> None:
+def end_process(status: int) -> None:
+    """Exit now with `status`, once the logs are out: no service's stop runs (it would wait on the broker)."""
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
