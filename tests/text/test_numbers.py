@@ -79,3 +79,17 @@ _NEWS_WORDS = ["police", "detained", "people", "more", "than", "at", "least", "a
 def test_figures_are_tried_only_where_a_figure_can_begin_and_none_is_missed(words, separator):
     sentence = separator.join(words)
     assert [m.span() for m in figure_matches(sentence)] == [m.span() for m in FIGURE.finditer(sentence)]
+
+
+@pytest.mark.parametrize("sentence", ["a turnout of 0.34-0.38 per cent", "between 12.5 and 13.5 thousand", "1.25 to 2.50"])
+def test_a_range_of_decimals_as_long_as_years_reads(sentence):
+    assert find_figures(sentence)  # "0.34-0.38" is four characters a side, as "2021-2022" is, and no year
+
+
+_NUMBER_AS_WRITTEN = st.from_regex(r"\d{1,5}(?:[.,]\d{1,3})?", fullmatch=True)
+
+
+@given(_NUMBER_AS_WRITTEN, st.sampled_from(["-", "–", " to ", " - "]), _NUMBER_AS_WRITTEN)
+def test_any_range_of_numbers_reads_without_error(low, separator, high):
+    for figure in find_figures(f"police detained {low}{separator}{high} people"):
+        assert figure.upper is None or figure.count <= figure.upper

@@ -156,7 +156,8 @@ def is_date_or_time(sentence: str, start: int, end: int) -> bool:
 
 
 def is_year_range(low: str, high: str) -> bool:
-    return len(low) == len(high) == 4 and int(low) in _YEARS and int(high) in _YEARS
+    """'2021-2022'; not '0.34-0.38', which is as long."""
+    return all(len(side) == 4 and side.isdigit() and int(side) in _YEARS for side in (low, high))
 
 
 def figure_matches(sentence: str) -> list[re.Match]:
