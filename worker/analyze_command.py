@@ -19,10 +19,17 @@ def print_reports(paths: list[str], pretty: bool) -> None:
             print(analyze(document.text, document.doc_id).model_dump_json(indent=2 if pretty else None))
 
 
+def existing_path(text: str) -> str:
+    """A path that is not there is a usage error (status 2), worded as the other commands' (click's)."""
+    if not Path(text).exists():
+        raise argparse.ArgumentTypeError(f"'{text}' does not exist")
+    return text
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m worker analyze", description="Read files or folders of .txt and "
                                      "print one Report per document as a JSON line (doc_id = file stem).")
-    parser.add_argument("paths", nargs="+")
+    parser.add_argument("paths", nargs="+", type=existing_path)
     parser.add_argument("--pretty", action="store_true", help="Indented JSON for people.")
     args = parser.parse_args(argv)
     print_reports(args.paths, args.pretty)

@@ -41,6 +41,8 @@ from worker.worker_process import WorkerProcess
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "json"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+#: A folder of .txt, one .txt or a JSONL file: one that is not there is a usage error (click's message, status 2).
+AN_ARCHIVE = click.Path(exists=True)
 
 
 def needs_a_broker(command):
@@ -87,7 +89,7 @@ async def broker(self, kind: str, data_dir: str | None) -> None:
         embedded.stop()
 
 
-@app.command(argument("path", type=str, required=False, default=str(SEEDS_DIR)),
+@app.command(argument("path", type=AN_ARCHIVE, required=False, default=str(SEEDS_DIR)),
              option("--rate", type=float, default=None, help="Items per second (default: as fast as possible)."),
              option("--loop", "loops", type=int, default=1, help="Replay the archive this many times."),
              option("--limit", type=int, default=None, help="Stop after this many items."))
@@ -179,7 +181,7 @@ async def follow_change_lines(wave: str | None, place: str | None, as_json: bool
             print(row.model_dump_json() if as_json else f"{key}: reports={row.reports} detained={row.detained_low} v{row.version}", flush=True)
 
 
-@app.command(argument("paths", nargs=-1, required=True),
+@app.command(argument("paths", type=AN_ARCHIVE, nargs=-1, required=True),
              option("--pretty", is_flag=True, default=False, help="Indented JSON for people."))
 async def analyze(self, paths: tuple[str, ...], pretty: bool) -> None:
     """Read files or folders of .txt and print one Report per document as a JSON line.
@@ -226,7 +228,7 @@ async def export_schemas(self) -> None:
     print(f"wrote {len(MESSAGE_MODELS)} schemas to {SCHEMA_DIR}")
 
 
-@app.command(argument("path", type=str, required=False, default=str(SEEDS_DIR)),
+@app.command(argument("path", type=AN_ARCHIVE, required=False, default=str(SEEDS_DIR)),
              option("--kind", type=str, default="auto", help="Embedded broker: auto, kafka or tansu."),
              option("--keep", is_flag=True, default=False,
                     help="After the table, keep the broker and the worker running and print the dashboard's URL; "

@@ -129,3 +129,11 @@ def test_a_command_without_a_broker_says_so_in_one_sentence(command):
     assert result.returncode == EXIT_NO_BROKER, result.stderr[-3000:]
     assert f"no broker answers at {nowhere}" in result.stderr
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("command", ["analyze", "replay", "demo"])
+def test_a_path_that_is_not_there_is_a_usage_error(command):
+    result = run(command, "no-such-archive", timeout=60)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "'no-such-archive' does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
