@@ -60,6 +60,8 @@ def page(served_seeds, browser):
 
 def test_the_map_the_headline_a_click_and_a_live_update(page, served_seeds, tmp_path):
     expect(page.locator("#nationwide-figure")).to_have_text("4,000")
+    # The seeds name anti-war cities, none with a figure: the list says so instead of showing nothing.
+    expect(page.locator("#top-cities")).to_have_text("No city has a figure in this wave yet.")
     expect(page.locator("#bubbles circle[data-place='Moscow']")).to_have_count(1)
     expect(page.locator("#countries path")).not_to_have_count(0)
     radii = page.evaluate("[...document.querySelectorAll('#bubbles circle')].map((c) => Number(c.getAttribute('r')))")
@@ -86,6 +88,8 @@ def test_the_map_the_headline_a_click_and_a_live_update(page, served_seeds, tmp_
 
 def test_keyboard_alone_reaches_a_city(page):
     expect(page.locator("#nationwide-figure")).to_have_text("4,000")
+    # The seeds name anti-war cities, none with a figure: the list says so instead of showing nothing.
+    expect(page.locator("#top-cities")).to_have_text("No city has a figure in this wave yet.")
     page.keyboard.press("Tab")
     expect(page.locator("#tab-anti-war-2022")).to_be_focused()
     page.keyboard.press("ArrowRight")
@@ -105,6 +109,8 @@ def test_keyboard_alone_reaches_a_city(page):
 def test_a_phone_sized_window_needs_no_sideways_scrolling(page):
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.locator("#nationwide-figure")).to_have_text("4,000")
+    # The seeds name anti-war cities, none with a figure: the list says so instead of showing nothing.
+    expect(page.locator("#top-cities")).to_have_text("No city has a figure in this wave yet.")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     map_box, table_box = page.locator("#map").bounding_box(), page.locator("#places").bounding_box()
     assert map_box["width"] <= 390 and table_box["width"] <= 390

@@ -147,6 +147,11 @@ function placeButton(row, content) {
 
 function renderTopCities() {
   const rows = cityRows(shownWave()).filter((row) => row.detained_low !== null).sort(byDetained).slice(0, 10);
+  if (!rows.length) {
+    // Reports may name cities without a figure for any of them: say so rather than leave a heading over nothing.
+    document.getElementById("top-cities").replaceChildren(element("li", { class: "empty" }, "No city has a figure in this wave yet."));
+    return;
+  }
   const largest = Math.max(1, ...rows.map((row) => row.detained_low));
   document.getElementById("top-cities").replaceChildren(...rows.map((row) => {
     const track = element("span", { class: "track" });
