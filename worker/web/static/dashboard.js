@@ -164,6 +164,12 @@ function renderTopCities() {
 
 function renderTable() {
   const rows = waveRows(shownWave()).sort(byDetained);
+  if (!rows.length) {
+    const empty = element("tr");
+    empty.append(element("td", { colspan: "4", class: "empty" }, "No report of this wave yet."));
+    document.querySelector("#places tbody").replaceChildren(empty);
+    return;
+  }
   document.querySelector("#places tbody").replaceChildren(...rows.map((row) => {
     const tr = element("tr");
     const name = element("td");
