@@ -140,7 +140,13 @@ async def tally(self, wave: str | None, place: str | None, sort: str, follow: bo
     if follow:
         await follow_change_lines(wave, place, as_json)
         return
-    rows = selected((await read_tally(settings.kafka, settings.topics)).values())
+    every_row = (await read_tally(settings.kafka, settings.topics)).values()
+    rows = selected(every_row)
+    if not rows:
+        # On stderr: stdout stays the table (or the JSON lines) that scripts read.
+        print(f"no row of {len(every_row)} matches --wave/--place" if every_row else
+              f"{settings.topics.tally} holds no row yet: is a worker running, and has anything been replayed?",
+              file=sys.stderr)
     if as_json:
         for row in rows:
             print(row.model_dump_json())
@@ -254,7 +260,9 @@ async def demo(self, path: str, kind: str, keep: bool) -> None:
         web_port = dashboard_port(settings.web_host, settings.web_port, "PROTEST_TALLY_WEB_PORT" in os.environ) if keep else free_port()
         worker_env = {**embedded.worker_env, "PROTEST_TALLY_WEB_PORT": str(web_port)}
         with WorkerProcess(kafka, Path(workdir), worker_log, extra_env=worker_env) as process:
-            running = lambda: process.poll() is None  # noqa: E731
+            def running() -> bool:
+                return process.poll() is None
+
             try:
                 # Once the worker has joined its group, the group's coordinator is known: reading its progress
                 # then draws no "coordinator not available" errors from the client library.

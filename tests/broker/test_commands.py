@@ -55,10 +55,14 @@ def read_until_the_dashboard_line(demo: subprocess.Popen) -> list[str]:
 
 
 def tally(bootstrap_servers: str, *options: str) -> str:
+    return tally_run({"KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers}, *options).stdout
+
+
+def tally_run(env: dict[str, str], *options: str) -> subprocess.CompletedProcess:
     result = subprocess.run([sys.executable, "-m", "worker", "tally", *options], cwd=ROOT, capture_output=True, text=True,
-                            timeout=60, env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers})
+                            timeout=60, env={**os.environ, **env})
     assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return result
 
 
 @pytest.mark.timeout(300)
@@ -81,6 +85,9 @@ def test_demo_keep_serves_the_dashboard_and_tally_until_ctrl_c(tmp_path):
         assert any(line.split()[1] == "Yekaterinburg" for line in table[1:])
         rows = [json.loads(line) for line in tally(bootstrap_servers, "--place", "yekaterinburg", "--json").splitlines()]
         assert rows and {row["place"] for row in rows} == {"Yekaterinburg"}
+        nothing = tally_run({"KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers}, "--place", "Atlantis")
+        assert nothing.stdout.split() == ["wave", "place", "reports", "detained", "as", "reported"]
+        assert nothing.stderr.startswith("no row of ") and "matches --wave/--place" in nothing.stderr, nothing.stderr
 
         demo.send_signal(signal.SIGINT)
         assert demo.wait(60) == 0, (tmp_path / "demo.err").read_text()[-3000:]
@@ -137,3 +144,10 @@ def test_a_path_that_is_not_there_is_a_usage_error(command):
     assert result.returncode == 2, result.stderr[-3000:]
     assert "'no-such-archive' does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_tally_before_anything_is_reported_says_so(pipeline):
+    env = {**pipeline.kafka.as_env(), **pipeline.env}
+    result = tally_run(env, "--json")
+    assert result.stdout == ""
+    assert f"{pipeline.settings.topics.tally} holds no row yet" in result.stderr
