@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
-from worker.logs import FAUST_BACKPRESSURE_MESSAGES, DebugOnlyFilter, RepeatedMessageFilter
+from worker.logs import DebugOnlyFilter, RepeatedMessageFilter, configure_logging
 
 
 class Collect(logging.Handler):
@@ -46,16 +46,23 @@ def test_the_same_text_at_another_level_is_not_held_back():
 
 
 def test_faust_back_pressure_shows_at_debug_only():
-    logger = logging.getLogger(f"faust-producer-{time.monotonic_ns()}")
-    logger.propagate = False
+    from faust.transport.producer import logger as faust_producer_logger  # where Faust says it
+
+    configure_logging()
+    configure_logging()  # as a worker does: at import, then with Faust's -l
+    assert [type(f) for f in faust_producer_logger.filters].count(DebugOnlyFilter) == 1
     collect = Collect()
-    logger.addHandler(collect)
-    logger.addFilter(DebugOnlyFilter(FAUST_BACKPRESSURE_MESSAGES))
-    logger.setLevel(logging.INFO)
-    logger.warning(f"producer buffer full size {101}")  # Faust formats these itself, as here
-    logger.info(f"producer flush took {0.0123}")
-    logger.warning("Producer buffer: something else")
-    assert collect.lines == ["Producer buffer: something else"]
-    logger.setLevel(logging.DEBUG)
-    logger.warning(f"producer buffer full size {102}")
-    assert collect.lines[-1] == "producer buffer full size 102"
+    faust_producer_logger.addHandler(collect)
+    level = faust_producer_logger.level
+    try:
+        faust_producer_logger.setLevel(logging.INFO)
+        faust_producer_logger.warning(f"producer buffer full size {101}")  # Faust formats these itself, as here
+        faust_producer_logger.info(f"producer flush took {0.0123}")
+        faust_producer_logger.warning("Producer buffer: something else")
+        assert collect.lines == ["Producer buffer: something else"]
+        faust_producer_logger.setLevel(logging.DEBUG)
+        faust_producer_logger.warning(f"producer buffer full size {102}")
+        assert collect.lines[-1] == "producer buffer full size 102"
+    finally:
+        faust_producer_logger.removeHandler(collect)
+        faust_producer_logger.setLevel(level)

@@ -90,3 +90,18 @@ def test_the_reader_is_a_process_unless_inline_is_asked_for_and_nothing_else_is_
     monkeypatch.setenv("PROTEST_TALLY_READER", "thread")
     with pytest.raises(ValueError, match="PROTEST_TALLY_READER='thread': expected one of process, inline"):
         Settings.from_env()
+
+
+@pytest.mark.parametrize(("name", "field"), [("PROTEST_TALLY_COMMIT_INTERVAL", "commit_interval"),
+                                             ("PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "progress_check_interval"),
+                                             ("PROTEST_TALLY_HEALTH_STALL_SECONDS", "health_stall_seconds"),
+                                             ("PROTEST_TALLY_STOP_SECONDS", "stop_seconds"),
+                                             ("PROTEST_TALLY_BROKER_WAIT_SECONDS", "broker_wait_seconds")])
+@pytest.mark.parametrize("value", ["abc", "nan", "-1", "inf", ""])
+def test_a_duration_that_is_not_a_number_of_seconds_is_refused_with_the_variable_named(monkeypatch, name, field, value):
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "b:1")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=f"{name}={value!r}: expected a number of seconds, 0 or more"):
+        Settings.from_env()
+    monkeypatch.setenv(name, "2.5")
+    assert getattr(Settings.from_env(), field) == 2.5

@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 
 import faust
-from aiokafka.errors import KafkaConnectionError
 
 from worker.logs import configure_logging
 from worker.progress import HandledOffsetsConsumer
 from worker.settings import MAX_MESSAGE_BYTES, worker_settings
 from worker.stages.supervision import exit_worker, no_broker_at_start, stop_timed_out
 from worker.state import worker_state
-from worker.topics import ensure_topics
+from worker.topics import NoBrokerAnswered, ensure_topics
 
 settings = worker_settings()
 configure_logging()
@@ -50,8 +49,8 @@ class ProtestTallyApp(faust.App):
         # worker's first call to the broker: a worker started before its broker waits for it here.
         try:
             await ensure_topics(settings, wait_seconds=settings.broker_wait_seconds)
-        except KafkaConnectionError:
-            no_broker_at_start(settings.kafka.bootstrap_servers, settings.broker_wait_seconds)
+        except NoBrokerAnswered as error:
+            no_broker_at_start(error)
         await super().on_first_start()
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import get_args
 
 import click
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.errors import KafkaConnectionError, NodeNotReadyError
 from faust.cli import argument, option
 from rich.console import Console
 from rich.live import Live
@@ -55,7 +55,10 @@ def needs_a_broker(command):
         except KafkaConnectionError:
             print(f"no broker answers at {settings.kafka.bootstrap_servers}: start one (python -m worker broker), or set "
                   f"KAFKA_BOOTSTRAP_SERVERS to your cluster's", file=sys.stderr)
-            end_process(EXIT_NO_BROKER)
+        except NodeNotReadyError:
+            print(f"a broker answered at {settings.kafka.bootstrap_servers}, but not at the address it gives for itself: "
+                  f"check its advertised listeners", file=sys.stderr)
+        end_process(EXIT_NO_BROKER)
     return run
 
 

@@ -29,8 +29,14 @@ def configure_logging(level: int | str = logging.INFO) -> None:
     )
     quiet_repeats = RepeatedMessageFilter()
     for name in KAFKA_CLIENT_LOGGERS:
-        logging.getLogger(name).addFilter(quiet_repeats)
-    logging.getLogger(FAUST_PRODUCER_LOGGER).addFilter(DebugOnlyFilter(FAUST_BACKPRESSURE_MESSAGES))
+        add_once(logging.getLogger(name), quiet_repeats)
+    add_once(logging.getLogger(FAUST_PRODUCER_LOGGER), DebugOnlyFilter(FAUST_BACKPRESSURE_MESSAGES))
+
+
+def add_once(logger: logging.Logger, new_filter: logging.Filter) -> None:
+    """A worker configures its logging twice (at import, then with Faust's `-l`): one filter of a kind a logger."""
+    if not any(type(present) is type(new_filter) for present in logger.filters):
+        logger.addFilter(new_filter)
 
 
 #: aiokafka's loggers that repeat one error many times a second while a broker is away.

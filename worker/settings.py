@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import ssl
 from dataclasses import dataclass, field, fields
@@ -167,14 +168,27 @@ class Settings:
             web_host=env.get("PROTEST_TALLY_WEB_HOST", "127.0.0.1"),
             web_port=int(env.get("PROTEST_TALLY_WEB_PORT", "6066")),
             data_dir=Path(env.get("PROTEST_TALLY_DATA_DIR", CACHE_DIR / "worker")),
-            commit_interval=float(env.get("PROTEST_TALLY_COMMIT_INTERVAL", "1.0")),
-            progress_check_interval=float(env.get("PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0")),
-            health_stall_seconds=float(env.get("PROTEST_TALLY_HEALTH_STALL_SECONDS", "30")),
+            commit_interval=seconds(env, "PROTEST_TALLY_COMMIT_INTERVAL", "1.0"),
+            progress_check_interval=seconds(env, "PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0"),
+            health_stall_seconds=seconds(env, "PROTEST_TALLY_HEALTH_STALL_SECONDS", "30"),
             producer_batch_bytes=int(env.get("PROTEST_TALLY_PRODUCER_BATCH_BYTES", str(DEFAULT_PRODUCER_BATCH_BYTES))),
-            stop_seconds=float(env.get("PROTEST_TALLY_STOP_SECONDS", "8")),
-            broker_wait_seconds=float(env.get("PROTEST_TALLY_BROKER_WAIT_SECONDS", "60")),
+            stop_seconds=seconds(env, "PROTEST_TALLY_STOP_SECONDS", "8"),
+            broker_wait_seconds=seconds(env, "PROTEST_TALLY_BROKER_WAIT_SECONDS", "60"),
             reader=env.get("PROTEST_TALLY_READER", "process").lower(),
         )
+
+
+def seconds(env: dict[str, str], name: str, default: str) -> float:
+    """A duration setting: a number of seconds, 0 or more ('nan' and 'inf' are refused too), else an error that names
+    the variable."""
+    text = env.get(name, default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{name}={text!r}: expected a number of seconds, 0 or more")
+    return value
 
 
 @cache

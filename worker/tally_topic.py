@@ -123,9 +123,9 @@ async def wait_group_stable(kafka: KafkaConnection, group: str, members: int, ti
     Asked through the admin client, which reports a group coordinator not elected yet as an error to us (a group
     consumer logs one at ERROR level on each attempt meanwhile)."""
     admin = AIOKafkaAdminClient(**kafka.client_options())
-    await admin.start()
     deadline = time.monotonic() + timeout
     try:
+        await admin.start()
         while time.monotonic() < deadline:
             if not alive():
                 raise RuntimeError(f"a member of group {group} exited before the group was stable")

@@ -3,6 +3,8 @@ with its dashboard), tally over the demo's broker, and analyze."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import os
 import signal
@@ -12,8 +14,10 @@ import time
 import urllib.request
 
 import pytest
+from aiokafka.errors import NodeNotReadyError
 
 from tests.conftest import ROOT, SEEDS
+from worker import commands
 from worker.broker.embedded import free_port
 from worker.stages.supervision import EXIT_NO_BROKER
 
@@ -59,8 +63,7 @@ def tally(bootstrap_servers: str, *options: str) -> str:
 
 
 def tally_run(env: dict[str, str], *options: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "worker", "tally", *options], cwd=ROOT, capture_output=True, text=True,
-                            timeout=60, env={**os.environ, **env})
+    result = run("tally", *options, timeout=60, env={**os.environ, **env})
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
@@ -151,3 +154,19 @@ def test_tally_before_anything_is_reported_says_so(pipeline):
     result = tally_run(env, "--json")
     assert result.stdout == ""
     assert f"{pipeline.settings.topics.tally} holds no row yet" in result.stderr
+
+
+def test_a_broker_that_answers_but_not_at_its_advertised_address_is_named(monkeypatch):
+    def exit_with(status):
+        raise SystemExit(status)
+
+    async def command(self):
+        raise NodeNotReadyError("Attempt to send a request to node which is not ready (node id 1).")
+
+    monkeypatch.setattr(commands, "end_process", exit_with)
+    said = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", said)  # not capsys: the worker's structlog set-up keeps the stderr it found
+    with pytest.raises(SystemExit) as ended:
+        asyncio.run(commands.needs_a_broker(command)(None))
+    assert ended.value.code == EXIT_NO_BROKER
+    assert "check its advertised listeners" in said.getvalue()

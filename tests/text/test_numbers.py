@@ -81,9 +81,11 @@ def test_figures_are_tried_only_where_a_figure_can_begin_and_none_is_missed(word
     assert [m.span() for m in figure_matches(sentence)] == [m.span() for m in FIGURE.finditer(sentence)]
 
 
-@pytest.mark.parametrize("sentence", ["a turnout of 0.34-0.38 per cent", "between 12.5 and 13.5 thousand", "1.25 to 2.50"])
-def test_a_range_of_decimals_as_long_as_years_reads(sentence):
-    assert find_figures(sentence)  # "0.34-0.38" is four characters a side, as "2021-2022" is, and no year
+@pytest.mark.parametrize(("sentence", "figure"), [("a turnout of 0.34-0.38 per cent", "0.34-0.38"),
+                                                ("12.5 to 13.5 a day", "12.5 to 13.5"), ("from 1.25-2.50", "1.25-2.50")])
+def test_a_range_of_decimals_as_long_as_a_range_of_years_is_read_as_a_range(sentence, figure):
+    # Four characters a side, as "2021-2022", and no year: the year check used to raise on int("0.34").
+    assert [f.text for f in find_figures(sentence)] == [figure]
 
 
 _NUMBER_AS_WRITTEN = st.from_regex(r"\d{1,5}(?:[.,]\d{1,3})?", fullmatch=True)

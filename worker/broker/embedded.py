@@ -254,20 +254,18 @@ def wait_until_ready(kafka: KafkaConnection, process: subprocess.Popen | None = 
 
 
 async def _answers(kafka: KafkaConnection) -> bool:
-    from aiokafka.admin import AIOKafkaAdminClient
+    from worker.topics import answering_admin
 
+    # A closed port first, quietly: the client library logs an error for each connection it is refused.
     host, port = kafka.bootstrap_servers.split(",")[0].rsplit(":", 1)
     try:
         _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 1.0)
         writer.close()
     except (OSError, asyncio.TimeoutError):
         return False
-    admin = AIOKafkaAdminClient(**kafka.client_options(), request_timeout_ms=3000)
     try:
-        await asyncio.wait_for(admin.start(), 5.0)
-        await asyncio.wait_for(admin.describe_cluster(), 5.0)
-        return True
+        admin = await answering_admin(kafka)
     except Exception:  # noqa: BLE001 - any failure means "not yet"
         return False
-    finally:
-        await admin.close()
+    await admin.close()
+    return True

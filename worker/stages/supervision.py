@@ -16,6 +16,7 @@ import os
 import sys
 
 from worker.logs import log
+from worker.topics import NoBrokerAnswered
 
 #: The exit status of a worker stopped by a crashed agent (EX_SOFTWARE, sysexits.h).
 EXIT_AGENT_CRASHED = 70
@@ -44,12 +45,13 @@ def stop_timed_out(seconds: float) -> None:
     end_process(EXIT_STOP_TIMED_OUT)
 
 
-def no_broker_at_start(bootstrap_servers: str, seconds: float) -> None:
-    """A worker that started and found no broker for `seconds`: one line that says so (not Faust's traceback of the
-    last attempt), and an exit for its supervisor (compose's restart policy, systemd) to start it again."""
-    log.error("no_broker_at_start", bootstrap_servers=bootstrap_servers, waited_seconds=seconds,
-              exit_status=EXIT_NO_BROKER,
-              hint="is the broker up and KAFKA_BOOTSTRAP_SERVERS right? aiokafka's lines above say why each attempt failed")
+def no_broker_at_start(error: NoBrokerAnswered) -> None:
+    """A worker that started and found no broker for PROTEST_TALLY_BROKER_WAIT_SECONDS: one line that says so (not
+    Faust's traceback of the last attempt), and an exit for its supervisor (compose's restart policy, systemd) to
+    start it again."""
+    log.error("no_broker_at_start", bootstrap_servers=error.bootstrap_servers, waited_seconds=round(error.waited_seconds, 1),
+              reason=error.reason, exit_status=EXIT_NO_BROKER,
+              hint="is the broker up, and KAFKA_BOOTSTRAP_SERVERS (and the broker's advertised listeners) right?")
     end_process(EXIT_NO_BROKER)
 
 
