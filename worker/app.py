@@ -6,10 +6,11 @@ import logging
 
 import faust
 
+from worker.broker.embedded import port_is_free
 from worker.logs import configure_logging
 from worker.progress import HandledOffsetsConsumer
 from worker.settings import MAX_MESSAGE_BYTES, worker_settings
-from worker.stages.supervision import exit_worker, no_broker_at_start, stop_timed_out
+from worker.stages.supervision import exit_worker, no_broker_at_start, stop_timed_out, web_port_taken
 from worker.state import worker_state
 from worker.topics import NoBrokerAnswered, ensure_topics
 
@@ -45,6 +46,8 @@ class ProtestTallyApp(faust.App):
         await exit_worker(agent.name, exc)
 
     async def on_first_start(self) -> None:
+        if not port_is_free(settings.web_host, settings.web_port):
+            web_port_taken(settings.web_host, settings.web_port)
         # Our topics exist with their partition counts and configs before any agent subscribes. This is the
         # worker's first call to the broker: a worker started before its broker waits for it here.
         try:

@@ -8,7 +8,6 @@ import functools
 import json
 import os
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -29,7 +28,7 @@ from schemas.report import Wave
 from worker.analyze_command import print_reports
 from worker.app import app, settings
 from worker.broker import start_embedded_broker
-from worker.broker.embedded import free_port
+from worker.broker.embedded import free_port, port_is_free
 from worker.feed import read_archive, replay as replay_archive
 from worker.settings import BROKER_ADDRESS_FILE
 from worker.stages.supervision import EXIT_NO_BROKER, end_process
@@ -290,17 +289,6 @@ def dashboard_port(host: str, configured: int, chosen_by_the_user: bool) -> int:
     if chosen_by_the_user or port_is_free(host, configured):
         return configured
     return free_port()
-
-
-def port_is_free(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        # As the web server binds: a port in TIME_WAIT after the previous demo is free to it.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 async def until_the_worker_exits(process, worker_log: Path) -> None:

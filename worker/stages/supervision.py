@@ -23,6 +23,8 @@ EXIT_AGENT_CRASHED = 70
 #: The exit status of a worker that found no broker at its start within PROTEST_TALLY_BROKER_WAIT_SECONDS, and of a
 #: command that needs one and finds none (EX_UNAVAILABLE, sysexits.h).
 EXIT_NO_BROKER = 69
+#: The exit status of a worker whose web port (PROTEST_TALLY_WEB_PORT) is taken (EX_CONFIG, sysexits.h).
+EXIT_WEB_PORT_TAKEN = 78
 #: The exit status of a worker whose stop outlasted PROTEST_TALLY_STOP_SECONDS (EX_TEMPFAIL, sysexits.h).
 EXIT_STOP_TIMED_OUT = 75
 
@@ -53,6 +55,14 @@ def no_broker_at_start(error: NoBrokerAnswered) -> None:
               reason=error.reason, exit_status=EXIT_NO_BROKER,
               hint="is the broker up, and KAFKA_BOOTSTRAP_SERVERS (and the broker's advertised listeners) right?")
     end_process(EXIT_NO_BROKER)
+
+
+def web_port_taken(host: str, port: int) -> None:
+    """A second worker on one host with the first one's web port: say so before anything starts (Faust would fail at
+    the bind, with a traceback, after joining the group)."""
+    log.error("web_port_taken", host=host, port=port, exit_status=EXIT_WEB_PORT_TAKEN,
+              hint="another worker on this host? give each its own PROTEST_TALLY_WEB_PORT")
+    end_process(EXIT_WEB_PORT_TAKEN)
 
 
 def end_process(status: int) -> None:
