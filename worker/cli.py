@@ -1,6 +1,8 @@
-"""The command line: Faust's own CLI, except `analyze`, which is routed before Faust is imported (fast start)."""
+"""The command line: Faust's own CLI, except `analyze`, which is routed before Faust is imported (fast start), and
+`--version`, which names this project (Faust's would name only Faust)."""
 
 import sys
+from importlib.metadata import version
 
 
 def main() -> None:
@@ -9,6 +11,9 @@ def main() -> None:
         from worker.analyze_command import main as analyze_main
 
         analyze_main(sys.argv[2:])
+    elif sys.argv[1:] == ["--version"]:
+        print(f"protest-tally {version('protest-tally')} (faust-streaming {version('faust-streaming')}, "
+              f"aiokafka {version('aiokafka')}, Python {sys.version.split()[0]})")
     else:
         from worker.app import main as faust_main
 

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 
 import pytest
@@ -114,6 +115,13 @@ def test_analyze_prints_one_report_per_document_quickly():
     reports = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["doc_id"] for r in reports] == sorted(p.stem for p in SEEDS.glob("*.txt"))
     assert time.monotonic() - started < 10  # start-up itself is measured in the benchmark
+
+
+def test_version_names_this_project_and_what_it_runs_on():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    result = run("--version", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{project['name']} {project['version']} (faust-streaming ")
 
 
 def test_the_tansu_broker_tells_workers_what_they_need(tmp_path):
