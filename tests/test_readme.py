@@ -1,4 +1,5 @@
-"""The README's consumer example runs against the broker and sees the tally rows."""
+"""The README's consumer example runs against the broker and sees the tally rows; its table of a worker's exit
+statuses has every status the worker can end with."""
 
 import os
 import re
@@ -42,3 +43,11 @@ def test_readme_consumer_example_prints_the_rows(pipeline, seed_documents, tmp_p
     rows_printed = [re.match(r"^(\S+/.+) \d+ \S+ \d+$", line) for line in out.read_text().splitlines()]
     printed = {m.group(1) for m in rows_printed if m}
     assert printed == set(rows)
+
+
+def test_every_exit_status_of_a_worker_has_its_row_in_the_readme():
+    from worker.stages import supervision
+
+    statuses = {value for name, value in vars(supervision).items() if name.startswith("EXIT_")}
+    readme = (ROOT / "README.md").read_text()
+    assert statuses and not {status for status in statuses if f"\n| {status} | `" not in readme}
