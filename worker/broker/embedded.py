@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import os
 import re
 import shutil
@@ -51,13 +52,24 @@ def free_port() -> int:
 
 
 def port_is_free(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        # As the web server binds: a port in TIME_WAIT after the previous demo is free to it.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
+    """Whether a server could listen on `port` at `host`, bound as asyncio's create_server binds (each address the
+    host name gives, IPv6 ones alone): only "address in use" says no; a host that does not resolve, or an address
+    this machine lacks, is left for the server itself to report."""
+    try:
+        addresses = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return True
+    for family, kind, protocol, _, address in addresses:
+        with socket.socket(family, kind, protocol) as probe:
+            # As the web server binds: a port in TIME_WAIT after the previous worker or demo is free to it.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    return False
     return True
 
 
