@@ -45,9 +45,19 @@ def test_readme_consumer_example_prints_the_rows(pipeline, seed_documents, tmp_p
     assert printed == set(rows)
 
 
-def test_every_exit_status_of_a_worker_has_its_row_in_the_readme():
+def test_every_exit_status_of_a_worker_has_its_row_in_the_readme_with_the_event_it_logs():
+    import inspect
+
     from worker.stages import supervision
 
-    statuses = {value for name, value in vars(supervision).items() if name.startswith("EXIT_")}
-    readme = (ROOT / "README.md").read_text()
-    assert statuses and not {status for status in statuses if f"\n| {status} | `" not in readme}
+    statuses = {name: value for name, value in vars(supervision).items() if name.startswith("EXIT_")}
+    rows = dict(re.findall(r"^\| (\d+) \| `(\w+)` \|", (ROOT / "README.md").read_text(), re.M))
+    logged = {}  # status -> the event its function logs before it ends the process
+    for function in vars(supervision).values():
+        if inspect.isfunction(function) and function.__module__ == supervision.__name__:
+            source = inspect.getsource(function)
+            for name, status in statuses.items():
+                if f"end_process({name})" in source:
+                    logged[str(status)] = re.search(r'log\.\w+\("(\w+)"', source).group(1)
+    assert set(logged) == {str(status) for status in statuses.values()}, "a status no function ends with"
+    assert rows == logged

@@ -46,8 +46,10 @@ class ProtestTallyApp(faust.App):
         await exit_worker(agent.name, exc)
 
     async def on_first_start(self) -> None:
-        if not port_is_free(settings.web_host, settings.web_port):
-            web_port_taken(settings.web_host, settings.web_port)
+        # Faust's own options (--web-port, --web-bind, --without-web, --web-transport) are in self.conf by now.
+        web = self.conf
+        if web.web_enabled and web.web_transport.scheme == "tcp" and not port_is_free(web.web_bind, web.web_port):
+            web_port_taken(web.web_bind, web.web_port)
         # Our topics exist with their partition counts and configs before any agent subscribes. This is the
         # worker's first call to the broker: a worker started before its broker waits for it here.
         try:

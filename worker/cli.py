@@ -2,7 +2,7 @@
 `--version`, which names this project (Faust's would name only Faust)."""
 
 import sys
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 
 
 def main() -> None:
@@ -11,10 +11,18 @@ def main() -> None:
         from worker.analyze_command import main as analyze_main
 
         analyze_main(sys.argv[2:])
-    elif sys.argv[1:] == ["--version"]:
-        print(f"protest-tally {version('protest-tally')} (faust-streaming {version('faust-streaming')}, "
-              f"aiokafka {version('aiokafka')}, Python {sys.version.split()[0]})")
+    elif "--version" in sys.argv[1:]:
+        print(f"protest-tally {installed('protest-tally')} (faust-streaming {installed('faust-streaming')}, "
+              f"aiokafka {installed('aiokafka')}, Python {sys.version.split()[0]})")
     else:
         from worker.app import main as faust_main
 
         faust_main()
+
+
+def installed(package: str) -> str:
+    """A package's installed version ('not installed' from a checkout that was never installed)."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"

@@ -24,5 +24,6 @@ def test_a_port_is_taken_where_a_server_could_not_bind_it_and_free_once_let_go()
         assert not port_is_free("127.0.0.1", port)
         assert not port_is_free("0.0.0.0", port), "every IPv4 address includes the one held"
         assert not port_is_free("localhost", port)
+        assert port_is_free("::", port), "an IPv6 server binds IPv6 alone, as asyncio's create_server does"
     assert port_is_free("127.0.0.1", port)
     assert port_is_free("0.0.0.0", port)

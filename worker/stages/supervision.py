@@ -61,7 +61,7 @@ def web_port_taken(host: str, port: int) -> None:
     """A second worker on one host with the first one's web port: say so before anything starts (Faust would fail at
     the bind, with a traceback, after joining the group)."""
     log.error("web_port_taken", host=host, port=port, exit_status=EXIT_WEB_PORT_TAKEN,
-              hint="another worker on this host? give each its own PROTEST_TALLY_WEB_PORT")
+              hint="another worker on this host? give each its own port: PROTEST_TALLY_WEB_PORT or --web-port")
     end_process(EXIT_WEB_PORT_TAKEN)
 
 
