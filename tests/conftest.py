@@ -87,10 +87,10 @@ class Pipeline:
         settings = dataclasses.replace(Settings.from_env(), kafka=kafka, app_id=name, topics=TopicNames.with_prefix(f"{name}."))
         return cls(kafka, workdir, settings)
 
-    def start_worker(self, module: str = "worker", loglevel: str = "info") -> WorkerProcess:
+    def start_worker(self, module: str = "worker", loglevel: str = "info", options: tuple[str, ...] = ()) -> WorkerProcess:
         index = len(self.workers)
         worker = WorkerProcess(self.kafka, self.workdir / f"worker-{index}", self.workdir / f"worker-{index}.log", self.env,
-                               module=module, loglevel=loglevel)
+                               module=module, loglevel=loglevel, options=options)
         worker.start()
         self.workers.append(worker)
         return worker
@@ -124,6 +124,15 @@ class Pipeline:
     def stop(self) -> None:
         for worker in self.workers:
             worker.stop()
+
+
+def wait_for_line(worker: WorkerProcess, event: str, timeout: float) -> None:
+    """Until the worker's log has this event; the worker exiting first, or the time running out, fails the test."""
+    deadline = time.monotonic() + timeout
+    while f'"event": "{event}"' not in worker.log_path.read_text(errors="replace"):
+        assert worker.process.poll() is None, f"the worker exited\n{worker.log_path.read_text(errors='replace')[-3000:]}"
+        assert time.monotonic() < deadline, f"no {event} after {timeout:.0f} s\n{worker.log_path.read_text()[-3000:]}"
+        time.sleep(0.2)
 
 
 @pytest.fixture

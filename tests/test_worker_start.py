@@ -4,18 +4,15 @@ start (tests/broker/test_broker_at_start.py)."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
-from tests.conftest import Pipeline
-from worker.broker.embedded import free_port, stop_process
+from tests.conftest import Pipeline, wait_for_line
+from worker.broker.embedded import free_port
 from worker.settings import KafkaConnection
 from worker.stages.supervision import EXIT_WEB_PORT_TAKEN
+from worker.worker_process import WorkerProcess
 
 
 @pytest.fixture
@@ -26,23 +23,20 @@ def taken_port():
         yield first_worker.getsockname()[1]
 
 
-def worker_with_its_port_taken(tmp_path, taken: int, *options: str) -> subprocess.Popen:
+def worker_with_its_port_taken(tmp_path, taken: int, *options: str) -> WorkerProcess:
     nowhere = KafkaConnection(f"127.0.0.1:{free_port()}")  # no broker: only what happens before it is asked matters
     pipeline = Pipeline.named(nowhere, tmp_path)
-    env = {**pipeline.env, **nowhere.as_env(), "PROTEST_TALLY_WEB_PORT": str(taken), "PROTEST_TALLY_BROKER_WAIT_SECONDS": "3",
-           "PROTEST_TALLY_DATA_DIR": str(tmp_path / "data")}
-    with (tmp_path / "worker.log").open("w") as log:
-        return subprocess.Popen([sys.executable, "-m", "worker", "worker", "-l", "info", *options], stdout=log,
-                                stderr=subprocess.STDOUT, env={**os.environ, **env})
+    pipeline.env_overrides.update({"PROTEST_TALLY_WEB_PORT": str(taken), "PROTEST_TALLY_BROKER_WAIT_SECONDS": "3"})
+    return pipeline.start_worker(options=options)
 
 
 def test_a_worker_whose_web_port_is_taken_says_so_and_exits(tmp_path, taken_port):
     worker = worker_with_its_port_taken(tmp_path, taken_port)
     try:
-        status = worker.wait(timeout=60)
+        status = worker.process.wait(timeout=60)
     finally:
-        stop_process(worker)
-    log_text = (tmp_path / "worker.log").read_text(errors="replace")
+        worker.stop()
+    log_text = worker.log_path.read_text(errors="replace")
     assert status == EXIT_WEB_PORT_TAKEN, f"exit status {status}\n{log_text[-3000:]}"
     assert '"event": "web_port_taken"' in log_text and f'"port": {taken_port}' in log_text
     assert '"event": "waiting_for_broker"' not in log_text
@@ -54,11 +48,7 @@ def test_fausts_own_web_options_are_what_is_checked(tmp_path, taken_port, option
     options = tuple(str(free_port()) if option == "FREE" else option for option in options)
     worker = worker_with_its_port_taken(tmp_path, taken_port, *options)
     try:
-        deadline = time.monotonic() + 60
-        while '"event": "waiting_for_broker"' not in (tmp_path / "worker.log").read_text(errors="replace"):
-            assert worker.poll() is None, (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "the worker never went on to wait for its broker"
-            time.sleep(0.2)
+        wait_for_line(worker, "waiting_for_broker", timeout=60)
     finally:
-        stop_process(worker)
-    assert '"event": "web_port_taken"' not in (tmp_path / "worker.log").read_text(errors="replace")
+        worker.stop()
+    assert '"event": "web_port_taken"' not in worker.log_path.read_text(errors="replace")

@@ -12,8 +12,7 @@ def main() -> None:
 
         analyze_main(sys.argv[2:])
     elif "--version" in sys.argv[1:]:
-        print(f"protest-tally {installed('protest-tally')} (faust-streaming {installed('faust-streaming')}, "
-              f"aiokafka {installed('aiokafka')}, Python {sys.version.split()[0]})")
+        print(f"protest-tally {installed('protest-tally')} ({runtime_versions()}, Python {sys.version.split()[0]})")
     else:
         from worker.app import main as faust_main
 
@@ -26,3 +25,8 @@ def installed(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "not installed"
+
+
+def runtime_versions() -> str:
+    """The stream libraries the worker runs on, as `--version` and the benchmarks' conditions name them."""
+    return f"faust-streaming {installed('faust-streaming')}, aiokafka {installed('aiokafka')}"

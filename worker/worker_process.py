@@ -16,17 +16,19 @@ class WorkerProcess:
     """A worker child process; stopped with SIGTERM on exit, or killed with `kill()`."""
 
     def __init__(self, kafka: KafkaConnection, data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None,
-                 module: str = "worker", loglevel: str = "info") -> None:
+                 module: str = "worker", loglevel: str = "info", options: tuple[str, ...] = ()) -> None:
         self.env = {**os.environ, **kafka.as_env(), "PROTEST_TALLY_DATA_DIR": str(data_dir),
                     "PROTEST_TALLY_WEB_PORT": str(free_port()), **(extra_env or {})}
         self.log_path = log_path
         self.module = module
         self.loglevel = loglevel
+        #: Faust's worker options after `-l` (`--web-port`, `--without-web`...).
+        self.options = options
         self.process: subprocess.Popen | None = None
 
     def start(self) -> subprocess.Popen:
         with self.log_path.open("ab") as log_file:
-            self.process = subprocess.Popen([sys.executable, "-m", self.module, "worker", "-l", self.loglevel], env=self.env,
+            self.process = subprocess.Popen([sys.executable, "-m", self.module, "worker", "-l", self.loglevel, *self.options], env=self.env,
                                             stdout=log_file, stderr=subprocess.STDOUT)
         return self.process
 

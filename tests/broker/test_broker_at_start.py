@@ -7,7 +7,7 @@ import json
 import socket
 import time
 
-from tests.conftest import Pipeline
+from tests.conftest import Pipeline, wait_for_line
 from worker.bench.oracle import differences, oracle, tally_of
 from worker.broker import EmbeddedKafka
 from worker.broker.embedded import free_port
@@ -18,14 +18,6 @@ from worker.synth import synth_archive
 from worker.topics import ATTEMPT_SECONDS
 
 ITEMS = 300
-
-
-def wait_for_line(worker, event: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while f'"event": "{event}"' not in worker.log_path.read_text(errors="replace"):
-        assert worker.process.poll() is None, f"the worker exited\n{worker.log_path.read_text(errors='replace')[-3000:]}"
-        assert time.monotonic() < deadline, f"no {event} after {timeout:.0f} s\n{worker.log_path.read_text()[-3000:]}"
-        time.sleep(0.2)
 
 
 def test_a_worker_started_before_its_broker_waits_for_it_then_tallies(tmp_path):

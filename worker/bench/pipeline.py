@@ -19,13 +19,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from importlib.metadata import version
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
 
 from schemas import TallyRow
 from worker.broker import start_embedded_broker
+from worker.cli import runtime_versions
 from worker.feed import ArchivedDocument, feed_items, read_archive, replay
 from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection, Settings, TopicNames
 from worker.synth import synth_archive
@@ -47,7 +47,7 @@ def print_conditions(broker, documents: list[ArchivedDocument], partitions: int)
     sizes = [len(item.model_dump_json()) for item in feed_items(documents[:1000])]
     print(f"conditions: {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
           f"{broker.kind} {getattr(broker, 'version', '')} (one node, embedded), {partitions} partitions, "
-          f"faust-streaming {version('faust-streaming')}, aiokafka {version('aiokafka')}, "
+          f"{runtime_versions()}, "
           f"feed items of {statistics.mean(sizes):.0f} bytes on average (synthetic, `python -m worker synth`), "
           f"items read in {READER_PLACES[(reader := Settings.from_env().reader)]} (PROTEST_TALLY_READER={reader})",
           flush=True)
