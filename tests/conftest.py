@@ -119,11 +119,19 @@ class Pipeline:
         return asyncio.run(read_tally(self.kafka, self.settings.topics))
 
     def worker_log(self) -> str:
-        return "\n".join(w.log_path.read_text(errors="replace")[-4000:] for w in self.workers)
+        return "\n".join(worker_log_excerpt(w.log_path.read_text(errors="replace")) for w in self.workers)
 
     def stop(self) -> None:
         for worker in self.workers:
             worker.stop()
+
+
+def worker_log_excerpt(log_text: str, lines: int = 60, width: int = 400) -> str:
+    """The last lines that start a log record, ours (JSON) or Faust's ("[date] ..."), each cut to `width`: Faust's
+    multi-line explanations of a slow stream, logged after minutes of lag, would otherwise fill the whole excerpt
+    (a broker-restart stall in CI showed nothing else)."""
+    starts = [line[:width] for line in log_text.splitlines() if line.startswith(('{"', "[20"))]
+    return "\n".join(starts[-lines:])
 
 
 def wait_for_line(worker: WorkerProcess, event: str, timeout: float) -> None:
