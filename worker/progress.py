@@ -51,6 +51,11 @@ class Progress:
     broker_down_since: float | None = None
     broker_down_logged_at: float = 0.0
     recovery_restarted_at: float = 0.0
+    #: Since when the watchdog has seen the app rebalancing (None: it was not at the last check), and when it last
+    #: asked the group for a new rebalance.
+    rebalancing_since: float | None = None
+    rejoin_requested_at: float = 0.0
+    in_flight_logged_at: float = 0.0
 
     def skipped_before(self, message) -> int | None:
         """Where the records Faust skipped before this one start (the next record to hand to an agent), when this

@@ -144,6 +144,8 @@ class Settings:
     stop_seconds: float
     #: How long a starting worker waits for a broker to answer (worker.topics.started_admin) before it gives up.
     broker_wait_seconds: float
+    #: How long a rebalance may last before the watchdog asks the group for a new one (worker.stages.watchdog).
+    rebalance_stall_seconds: float
     #: Where ingest reads: "process" (a process of its own) or "inline" (the worker's), see worker.readers.
     reader: str
 
@@ -174,6 +176,7 @@ class Settings:
             producer_batch_bytes=int(env.get("PROTEST_TALLY_PRODUCER_BATCH_BYTES", str(DEFAULT_PRODUCER_BATCH_BYTES))),
             stop_seconds=seconds(env, "PROTEST_TALLY_STOP_SECONDS", "8"),
             broker_wait_seconds=seconds(env, "PROTEST_TALLY_BROKER_WAIT_SECONDS", "60"),
+            rebalance_stall_seconds=seconds(env, "PROTEST_TALLY_REBALANCE_STALL_SECONDS", "60"),
             reader=env.get("PROTEST_TALLY_READER", "process").lower(),
         )
 

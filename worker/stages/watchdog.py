@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 from faust.exceptions import ConsumerNotStarted
+from faust.types import TP
 
 from worker.app import app, settings
 from worker.byte_budget import ByteBudget
@@ -201,7 +202,9 @@ async def _track_assignment(app_, assigned, **kwargs) -> None:
 @app.timer(interval=STALL_CHECK_SECONDS)
 async def check_progress() -> None:
     if app.rebalancing:
+        await end_a_stalled_rebalance()
         return
+    progress.rebalancing_since = None
     assigned = _assigned_sources()
     try:
         committed = await committed_offsets(settings.kafka, settings.app_id, assigned)
@@ -219,13 +222,66 @@ async def check_progress() -> None:
         progress.committed, progress.committed_moved_at = committed, time.monotonic()
     progress.lag = {tp: max(0, (app.consumer.highwater(tp) or 0) - committed[tp]) for tp in assigned}
     if progress.in_flight:
-        return  # a long event is being handled: nothing is stalled
+        _note_events_in_flight()  # a long event is being handled: nothing is stalled, or nothing we can seek past
+        return
     lagging = any(progress.lag.values())
     if lagging and progress.lag_unchanged_since == (progress.acked, True):
+        paused = _paused(assigned)
         log.warning("stalled_partitions_reseek", commit_running=app.consumer._commit_fut is not None,
-                    partitions=[_stall_state(tp, committed[tp]) for tp in assigned if progress.lag[tp]])
+                    partitions=[_stall_state(tp, committed[tp]) for tp in assigned if progress.lag[tp]],
+                    resumed=sorted(f"{tp.topic}[{tp.partition}]" for tp in paused))
+        if paused:
+            # Nothing is in flight, so no stream's buffer is full: a pause now is one Faust never lifted.
+            app.consumer.resume_partitions([TP(tp.topic, tp.partition) for tp in paused])  # Faust's TPs only
         await app.consumer.perform_seek()
     progress.lag_unchanged_since = (progress.acked, lagging)
+
+
+def _note_events_in_flight() -> None:
+    """Logged when events have been in flight for `health_stall_seconds` without one being handled (a very long
+    item, or a delivery that never settles), then every BROKER_DOWN_LOG_SECONDS while it lasts."""
+    now = time.monotonic()
+    quiet_for = now - (progress.last_handled_at or progress.committed_moved_at)
+    if quiet_for < settings.health_stall_seconds or now - progress.in_flight_logged_at < BROKER_DOWN_LOG_SECONDS:
+        return
+    progress.in_flight_logged_at = now
+    log.warning("events_in_flight_unhandled", in_flight=progress.in_flight, seconds=round(quiet_for),
+                lag=sum(progress.lag.values()))
+
+
+def _paused(assigned: list[TopicPartition]) -> list[TopicPartition]:
+    """The partitions Faust does not fetch: it pauses them while it rebalances and recovers, and while a stream's
+    buffer is full."""
+    active = app.consumer._get_active_partitions()  # Faust's TPs, named tuples equal to aiokafka's
+    return [tp for tp in assigned if tp not in active]
+
+
+async def end_a_stalled_rebalance() -> None:
+    """Faust can leave a rebalance unfinished for good: its recovery returns early when the group's generation moved
+    on meanwhile ("Recovery rebalancing again"), and when the rebalance of the new generation was itself skipped as
+    stale, the stream partitions stay paused. Ours take a second or two, so one that lasts `rebalance_stall_seconds`
+    past its table recovery is ended by asking the group for a new rebalance, which Faust then carries out whole."""
+    now = time.monotonic()
+    if progress.rebalancing_since is None or app.tables.recovery.in_recovery:
+        progress.rebalancing_since = now  # a recovery that runs is restart_stalled_recovery's to watch
+        return
+    lasting = now - max(progress.rebalancing_since, progress.rejoin_requested_at)
+    if lasting < settings.rebalance_stall_seconds:
+        return
+    progress.rejoin_requested_at = now
+    log.warning("rebalance_stalled", seconds=round(lasting), generation=app.consumer_generation_id,
+                action="asking the group for a new rebalance")
+    await request_rejoin()
+
+
+async def request_rejoin() -> None:
+    """aiokafka's request for a new rebalance of the group, made in the thread where Faust runs its consumer."""
+    thread = app.consumer._thread
+
+    async def request() -> None:
+        thread._ensure_consumer()._coordinator.request_rejoin()
+
+    await thread.call_thread(request)
 
 
 def _stall_state(tp: TopicPartition, committed: int) -> str:
