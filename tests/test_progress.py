@@ -1,12 +1,16 @@
-"""The commit guard: offsets on source topics are committed no further than the agents handled in order."""
+"""The commit guard: on source topics, the offset committed is the one after what the agents handled in order."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from types import SimpleNamespace
 
+import faust
 from aiokafka import TopicPartition
+from faust.transport.consumer import Consumer
 
-from worker.progress import SOURCE_TOPICS, Progress
+import worker.progress as progress_module
+from worker.progress import SOURCE_TOPICS, HandledOffsetsConsumer, Progress
 from worker.skipped_records import Absent
 
 RAW = sorted(SOURCE_TOPICS)[0]
@@ -35,15 +39,14 @@ def started_at(offset: int) -> Progress:
 def test_nothing_is_committed_before_the_assignment_says_where_a_partition_starts():
     progress = Progress()
     handle(progress, 5)
-    assert progress.committable(TP, 6) is None
+    assert progress.commit_offset(TP) is None
 
 
 def test_records_handled_in_order_can_be_committed():
     progress = started_at(3)
     for offset in (3, 4, 5):
         handle(progress, offset)
-    assert progress.committable(TP, 6) == 6
-    assert progress.committable(TP, 4) == 4, "never beyond what Faust proposes either"
+    assert progress.commit_offset(TP) == 6
 
 
 def test_a_skipped_record_holds_the_commit_back_and_the_next_one_reveals_where_the_hole_starts():
@@ -51,7 +54,7 @@ def test_a_skipped_record_holds_the_commit_back_and_the_next_one_reveals_where_t
     handle(progress, 3)
     assert progress.skipped_before(message(6)) == 4, "4 and 5 never reached the agent"
     assert not handle(progress, 6), "6 waits for them"
-    assert progress.committable(TP, 7) == 4
+    assert progress.commit_offset(TP) == 4
     assert progress.skipped_before(message(4)) is None
 
 
@@ -60,13 +63,8 @@ def test_a_record_whose_handling_failed_is_not_counted_as_handled():
     assert progress.admit(message(3))
     assert progress.in_flight == 1
     progress.abandoned(message(3))  # e.g. its delivery failed: the producer is gone
-    assert progress.committable(TP, 4) == 3
+    assert progress.commit_offset(TP) == 3
     assert progress.in_flight == 0
-
-
-def test_topics_the_agents_do_not_consume_are_not_capped():
-    progress = Progress()
-    assert progress.committable(TopicPartition("protest.tally", 0), 10) == 10
 
 
 def test_records_handled_while_the_assignment_was_read_count_when_they_follow_the_committed_offset():
@@ -76,7 +74,7 @@ def test_records_handled_while_the_assignment_was_read_count_when_they_follow_th
     progress.start({TP: 7})
     assert progress.next_offset[TP] == 10
     assert handle(progress, 10)
-    assert progress.committable(TP, 11) == 11
+    assert progress.commit_offset(TP) == 11
 
 
 def test_records_handled_early_past_a_hole_do_not_count():
@@ -110,7 +108,7 @@ def test_records_read_back_are_handled_in_order_then_the_one_that_revealed_the_h
     first = progress.skipped_before(message(6))
     assert [handle(progress, offset) for offset in range(first, 6)] == [True, True]
     assert handle(progress, 6) and not handle(progress, 5), "the redelivery of a record read back is not handled again"
-    assert progress.committable(TP, 8) == 7
+    assert progress.commit_offset(TP) == 7
 
 
 def test_records_handled_or_in_flight_already_are_not_handled_again():
@@ -126,10 +124,10 @@ def test_records_that_follow_one_in_flight_are_handled_before_it_is_confirmed():
     # confirmed (deciding on confirmed records only dropped every record but one per batch, and a partition crawled).
     progress = started_at(4)
     assert [progress.admit(message(offset)) for offset in (4, 5, 6, 7)] == [True, True, True, True]
-    assert progress.in_flight == 4 and progress.committable(TP, 8) == 4
+    assert progress.in_flight == 4 and progress.commit_offset(TP) == 4
     for offset in (4, 5, 6, 7):
         progress.handled(message(offset))
-    assert progress.committable(TP, 8) == 8 and progress.in_flight == 0
+    assert progress.commit_offset(TP) == 8 and progress.in_flight == 0
 
 
 def test_offsets_without_a_record_are_passed_over_in_order():
@@ -138,7 +136,7 @@ def test_offsets_without_a_record_are_passed_over_in_order():
     for item in (Absent(RAW, 0, 3, 5), message(5)):  # 3 and 4 were deleted (retention) before the worker got there
         assert progress.admit(item)
         progress.handled(item)
-    assert progress.committable(TP, 9) == 6
+    assert progress.commit_offset(TP) == 6
 
 
 def test_records_in_flight_on_a_partition_kept_through_a_rebalance_are_not_handed_over_again():
@@ -157,4 +155,44 @@ def test_records_in_flight_while_the_assignment_was_read_are_not_handed_over_aga
     assert progress.admit(message(1)) and not progress.admit(message(0))
     for offset in (0, 1):
         progress.handled(message(offset))
-    assert progress.committable(TP, 5) == 2
+    assert progress.commit_offset(TP) == 2
+
+
+def faust_consumer(committed: dict, acked: dict) -> HandledOffsetsConsumer:
+    """The worker's consumer with only the maps Faust's commit proposals read (keyed by Faust's TP), as Faust keeps
+    them: the acknowledged offsets in a list and a set, the offsets it counts as committed."""
+    consumer = HandledOffsetsConsumer.__new__(HandledOffsetsConsumer)
+    consumer._committed_offset = defaultdict(lambda: None, committed)
+    consumer._acked = defaultdict(list, {tp: sorted(offsets) for tp, offsets in acked.items()})
+    consumer._acked_index = defaultdict(set, {tp: set(offsets) for tp, offsets in acked.items()})
+    consumer._gap = defaultdict(list)  # no offset Faust never saw
+    return consumer
+
+
+def test_a_source_partition_commits_what_the_agents_handled_though_faust_counts_offsets_twice(monkeypatch):
+    # As logged after a broker restart: committed 86, offsets 78 to 200 acknowledged and 86 to 135 counted twice,
+    # the agents done up to 201. Faust's proposals took one offset per commit.
+    raw = faust.types.TP(RAW, 0)
+    monkeypatch.setattr(progress_module, "progress", started_at(78))
+    for offset in range(78, 201):
+        handle(progress_module.progress, offset)
+    consumer = faust_consumer({raw: 86}, {raw: [*range(78, 201), *range(86, 136)]})
+    assert consumer._filter_committable_offsets(iter([raw])) == {raw: 201}
+    assert Consumer._filter_committable_offsets(faust_consumer({raw: 86}, {raw: [*range(78, 201), *range(86, 136)]}),
+                                                [raw]) == {raw: 87}, "Faust's own proposal, one offset further"
+
+
+def test_a_source_partition_whose_start_is_unknown_commits_nothing_and_other_topics_commit_what_faust_proposes(
+        monkeypatch):
+    raw, tally = faust.types.TP(RAW, 0), faust.types.TP("protest.tally-contributions", 0)
+    monkeypatch.setattr(progress_module, "progress", Progress())
+    handle(progress_module.progress, 5)
+    consumer = faust_consumer({raw: 5, tally: 3}, {raw: [5], tally: [3, 4, 5]})
+    assert consumer._filter_committable_offsets([raw, tally]) == {tally: 6}
+
+
+def test_nothing_is_committed_again_where_faust_counts_it_committed(monkeypatch):
+    raw = faust.types.TP(RAW, 0)
+    monkeypatch.setattr(progress_module, "progress", started_at(5))
+    handle(progress_module.progress, 5)
+    assert faust_consumer({raw: 6}, {raw: [5]})._filter_committable_offsets([raw]) == {}

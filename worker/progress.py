@@ -3,7 +3,7 @@
 Faust acknowledges some records without handing them to an agent: a record that reaches a stream while flow
 control is suspended, or that carries an older generation id (both happen around start-up and rebalances), and
 it then commits their offsets. A worker killed before anything re-reads them would lose them for good. So the
-offsets a worker commits on the agents' source topics are capped at the next offset our agents handled in order
+offset a worker commits on an agents' source partition is the next offset our agents handled in order
 (`Progress.next_offset`): a skipped record holds the commit of its partition back until it is handled, and a
 partition whose position is not known yet (before `on_partitions_assigned` reached us) commits nothing.
 Records arriving past a hole reveal it, and the hole is read back from the broker (worker.skipped_records) and
@@ -110,12 +110,10 @@ class Progress:
         self.early.clear()
         self.early_dispatched.clear()
 
-    def committable(self, tp, proposed: int) -> int | None:
-        """The offset that may be committed for `tp` when Faust proposes `proposed`."""
-        if tp.topic not in SOURCE_TOPICS:
-            return proposed
-        handled = self.next_offset.get(TopicPartition(tp.topic, tp.partition))
-        return None if handled is None else min(proposed, handled)
+    def commit_offset(self, tp) -> int | None:
+        """Where the commit of a source partition may go: the offset after the records our agents handled in order
+        (None while its start is not known)."""
+        return self.next_offset.get(TopicPartition(tp.topic, tp.partition))
 
 
 def extend_run(runs: dict[TopicPartition, tuple[int, int, bool]], tp: TopicPartition, offset: int) -> None:
@@ -147,16 +145,19 @@ progress = Progress()
 
 
 class HandledOffsetsConsumer(Consumer):
-    """Faust's aiokafka consumer, committing on source topics no further than our agents handled."""
-
-    async def take_over(self, tp: TopicPartition, first: int, end: int) -> None:
-        """Offsets `first` to `end` (excluded), which our agents read back themselves (worker.skipped_records), count
-        as acknowledged for Faust's commits: Faust proposes no commit past a record it fetched but never acknowledged
-        (one it dropped when flow was suspended). Our own cap (`Progress.next_offset`) still holds them back until
-        they are handled. Faust's gaps are how it counts offsets it never saw."""
-        await self._add_gap(self._new_topicpartition(tp.topic, tp.partition), first, end - 1)
+    """Faust's aiokafka consumer, committing on the agents' source topics the offset after what they handled in order
+    (`Progress.commit_offset`), and on other topics what Faust proposes."""
 
     def _filter_committable_offsets(self, tps):
+        """Faust proposes the end of the first run of offsets it counts as acknowledged. After seeks (the watchdog's,
+        a rebalance's) it can count an offset twice, and its run then ends at each repeat: the commit moved one
+        offset per commit (100 offsets of lag took 50 s after a broker restart), or not at all. So its proposals
+        are not used on source topics; they are still asked for, as that is how Faust forgets offsets it counted."""
+        tps = list(tps)
         proposed = super()._filter_committable_offsets(tps)
-        capped = {tp: progress.committable(tp, offset) for tp, offset in proposed.items()}
-        return {tp: offset for tp, offset in capped.items() if offset is not None}
+        offsets = {tp: offset for tp, offset in proposed.items() if tp.topic not in SOURCE_TOPICS}
+        for tp in tps:
+            handled = progress.commit_offset(tp) if tp.topic in SOURCE_TOPICS else None
+            if handled is not None and self._should_commit(tp, handled):
+                offsets[tp] = handled
+        return offsets

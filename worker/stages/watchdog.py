@@ -144,8 +144,6 @@ async def read_skipped(message, first: int) -> list:
         return []
     if tp not in progress.dispatched:
         return []  # revoked while it was read
-    # Faust counts an offset it never acknowledged as unhandled and proposes no commit past it: these are ours now.
-    await app.consumer.take_over(tp, first, message.offset)
     log.warning("skipped_records_read", partition=f"{tp.topic}[{tp.partition}]", first=first, end=message.offset,
                 read=sum(1 for record in skipped if not isinstance(record, Absent)))
     return skipped
