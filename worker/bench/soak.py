@@ -13,11 +13,13 @@ import asyncio
 import dataclasses
 import json
 import random
+import re
 import signal
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from worker.bench.oracle import differences, oracle, outcomes, tally_of
@@ -182,6 +184,28 @@ def run_soak(soak: Soak, documents: list[ArchivedDocument], rate: float, plan: P
             "rss_over_time": soak.rss_lines}
 
 
+#: A log record's level: ours are JSON lines, Faust's and its clients' "[date] [pid] [LEVEL] message".
+OUR_LEVEL = re.compile(r'"event": "([^"]+)", "level": "(warning|error|critical)"')
+FAUST_LEVEL = re.compile(r"^\[[^]]+\] \[\d+\] \[(WARNING|ERROR|CRITICAL)\] (?:\[[^]]+\]: )?(.*)")
+
+
+def log_account(logs: list[Path], commonest: int = 8) -> dict:
+    """The workers' log lines at WARNING and above, per level, and the commonest of them (our event names; Faust's
+    messages with their numbers as N): what an operator pages through after such a run."""
+    levels: Counter[str] = Counter()
+    messages: Counter[str] = Counter()
+    for path in logs:
+        for line in path.read_text(errors="replace").splitlines():
+            ours, faust = OUR_LEVEL.search(line), FAUST_LEVEL.match(line)
+            if ours:
+                levels[ours[2]] += 1
+                messages[f"{ours[2]} {ours[1]}"] += 1
+            elif faust:
+                levels[faust[1].lower()] += 1
+                messages[f"{faust[1].lower()} {re.sub(r'[0-9]+', 'N', faust[2])[:90]}"] += 1
+    return {"log_lines": dict(levels), "commonest_log_lines": messages.most_common(commonest)}
+
+
 def check_outcomes(pipeline: SoakPipeline) -> tuple[int, int]:
     """(positions without an outcome, positions both reported and dead-lettered)."""
     reported, dead, positions = outcomes(pipeline)
@@ -205,8 +229,9 @@ def bench_soak(items: int, rate: float, kills: int, seed: int) -> None:
                 soak.stop()
             missing, both = check_outcomes(pipeline)
             mismatched = differences(tally_of(pipeline), oracle(documents))
+            logs = log_account(sorted(Path(workdir).glob("worker-*.log")))
     print(json.dumps({**summary, "rows_differing_from_oracle": len(mismatched), "positions_without_outcome": missing,
-                      "positions_with_both_outcomes": both}))
+                      "positions_with_both_outcomes": both, **logs}))
     if mismatched or missing or both:
         print("SOAK FAILED:\n" + "\n".join(mismatched[:20]))
         sys.exit(1)
