@@ -126,12 +126,13 @@ class Pipeline:
             worker.stop()
 
 
-def worker_log_excerpt(log_text: str, lines: int = 60, width: int = 400) -> str:
-    """The last lines that start a log record, ours (JSON) or Faust's ("[date] ..."), each cut to `width`: Faust's
-    multi-line explanations of a slow stream, logged after minutes of lag, would otherwise fill the whole excerpt
-    (a broker-restart stall in CI showed nothing else)."""
-    starts = [line[:width] for line in log_text.splitlines() if line.startswith(('{"', "[20"))]
-    return "\n".join(starts[-lines:])
+def worker_log_excerpt(log_text: str, lines: int = 60, width: int = 400, last_lines: int = 15) -> str:
+    """The last lines that start a log record, ours (JSON) or Faust's ("[date] ..."), each cut to `width`, then the
+    log's last lines as they are (a traceback's): Faust's multi-line explanations of a slow stream, logged after
+    minutes of lag, would otherwise fill the whole excerpt (a broker-restart stall in CI showed nothing else)."""
+    all_lines = log_text.splitlines()
+    starts = [line[:width] for line in all_lines if line.startswith(('{"', "[20"))]
+    return "\n".join([*starts[-lines:], "--- the log's last lines ---", *(line[:width] for line in all_lines[-last_lines:])])
 
 
 def wait_for_line(worker: WorkerProcess, event: str, timeout: float) -> None:

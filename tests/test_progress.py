@@ -166,6 +166,7 @@ def faust_consumer(committed: dict, acked: dict) -> HandledOffsetsConsumer:
     consumer._acked = defaultdict(list, {tp: sorted(offsets) for tp, offsets in acked.items()})
     consumer._acked_index = defaultdict(set, {tp: set(offsets) for tp, offsets in acked.items()})
     consumer._gap = defaultdict(list)  # no offset Faust never saw
+    consumer.assignment = lambda: set(committed)
     return consumer
 
 
@@ -196,3 +197,21 @@ def test_nothing_is_committed_again_where_faust_counts_it_committed(monkeypatch)
     monkeypatch.setattr(progress_module, "progress", started_at(5))
     handle(progress_module.progress, 5)
     assert faust_consumer({raw: 6}, {raw: [5]})._filter_committable_offsets([raw]) == {}
+
+
+def test_a_commit_faust_counts_as_made_is_made_again_while_the_broker_has_an_earlier_one(monkeypatch):
+    # Faust updates its committed offsets even when the commit failed (the broker was away): an idle partition
+    # would keep its lag on the broker.
+    raw = faust.types.TP(RAW, 0)
+    monkeypatch.setattr(progress_module, "progress", started_at(5))
+    handle(progress_module.progress, 5)
+    progress_module.progress.committed = {TP: 5}
+    assert faust_consumer({raw: 6}, {raw: []})._filter_committable_offsets([]) == {raw: 6}
+
+
+def test_an_assigned_source_partition_commits_though_faust_acknowledged_nothing_of_it_since_the_rebalance(
+        monkeypatch):
+    raw = faust.types.TP(RAW, 0)
+    monkeypatch.setattr(progress_module, "progress", started_at(5))
+    handle(progress_module.progress, 5)
+    assert faust_consumer({raw: 5}, {})._filter_committable_offsets([]) == {raw: 6}

@@ -110,6 +110,13 @@ class Progress:
         self.early.clear()
         self.early_dispatched.clear()
 
+    def broker_behind(self, tp, offset: int) -> bool:
+        """Whether the broker's committed offset, as the watchdog last read it, is short of `offset`. Faust counts a
+        commit that failed (the broker away, the group rebalanced) as made, and would not make it again; asking
+        again until the watchdog reads it back costs a few commits of an idle partition."""
+        committed = self.committed.get(TopicPartition(tp.topic, tp.partition))
+        return committed is not None and committed < offset
+
     def commit_offset(self, tp) -> int | None:
         """Where the commit of a source partition may go: the offset after the records our agents handled in order
         (None while its start is not known)."""
@@ -152,12 +159,14 @@ class HandledOffsetsConsumer(Consumer):
         """Faust proposes the end of the first run of offsets it counts as acknowledged. After seeks (the watchdog's,
         a rebalance's) it can count an offset twice, and its run then ends at each repeat: the commit moved one
         offset per commit (100 offsets of lag took 50 s after a broker restart), or not at all. So its proposals
-        are not used on source topics; they are still asked for, as that is how Faust forgets offsets it counted."""
+        are not used on source topics; they are still asked for, as that is how Faust forgets offsets it counted.
+        Every assigned source partition is looked at, not only those Faust has acknowledged records of since the
+        last rebalance."""
         tps = list(tps)
         proposed = super()._filter_committable_offsets(tps)
         offsets = {tp: offset for tp, offset in proposed.items() if tp.topic not in SOURCE_TOPICS}
-        for tp in tps:
-            handled = progress.commit_offset(tp) if tp.topic in SOURCE_TOPICS else None
-            if handled is not None and self._should_commit(tp, handled):
+        for tp in {tp for tp in (*tps, *self.assignment()) if tp.topic in SOURCE_TOPICS}:
+            handled = progress.commit_offset(tp)
+            if handled is not None and (self._should_commit(tp, handled) or progress.broker_behind(tp, handled)):
                 offsets[tp] = handled
         return offsets

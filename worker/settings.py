@@ -144,7 +144,8 @@ class Settings:
     stop_seconds: float
     #: How long a starting worker waits for a broker to answer (worker.topics.started_admin) before it gives up.
     broker_wait_seconds: float
-    #: How long a rebalance may last before the watchdog asks the group for a new one (worker.stages.watchdog).
+    #: How long a rebalance may go on, from when the watchdog first saw it or its table recovery ended, before the
+    #: watchdog asks the group for a new one (worker.stages.watchdog).
     rebalance_stall_seconds: float
     #: Where ingest reads: "process" (a process of its own) or "inline" (the worker's), see worker.readers.
     reader: str

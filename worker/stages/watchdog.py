@@ -1,4 +1,4 @@
-"""Gets a worker past the two ways Faust loses track of records, found by our fault tests on Apache Kafka.
+"""Gets a worker past the ways Faust loses track of records or stops, found by our fault tests on Apache Kafka.
 
 1. Skipped records. Faust acknowledges some records without handing them to an agent (worker.progress, whose
    consumer keeps their offsets from being committed). A record that jumps past the next offset we expect on
@@ -6,9 +6,12 @@
    handled first.
 2. Stalled partitions. Faust drops records it fetched when flow is suspended mid-batch and relies on a
    later seek to committed offsets; when none comes, a partition keeps lag while the worker idles. Lag
-   that neither moves nor has an event in flight for two checks triggers that seek.
+   that neither moves nor has an event in flight for two checks triggers that seek, and resumes a partition
+   Faust left paused.
+3. Stalled rebalances and table recoveries, which Faust can leave unfinished for good: a new rebalance is asked
+   for, or the recovery restarted.
 
-Both recoveries redeliver records (at-least-once), which the idempotent tally absorbs.
+The recoveries redeliver records (at-least-once), which the idempotent tally absorbs.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from worker.stages.supervision import exit_worker
 from worker.tally_topic import committed_offsets
 
 STALL_CHECK_SECONDS = settings.progress_check_interval
-BROKER_DOWN_LOG_SECONDS = 30.0
+#: How often a condition that lasts (the broker away, events in flight and none handled) is logged again.
+REPEAT_LOG_SECONDS = 30.0
+REJOIN_REQUEST_SECONDS = 10.0
 RECOVERY_STALL_SECONDS = 30.0
 
 
@@ -224,34 +229,35 @@ async def check_progress() -> None:
         return
     lagging = any(progress.lag.values())
     if lagging and progress.lag_unchanged_since == (progress.acked, True):
+        if app.rebalancing or app.in_recovery:
+            return  # one began while the committed offsets were read: its pauses and seeks are Faust's
         paused = _paused(assigned)
         log.warning("stalled_partitions_reseek", commit_running=app.consumer._commit_fut is not None,
                     partitions=[_stall_state(tp, committed[tp]) for tp in assigned if progress.lag[tp]],
                     resumed=sorted(f"{tp.topic}[{tp.partition}]" for tp in paused))
         if paused:
-            # Nothing is in flight, so no stream's buffer is full: a pause now is one Faust never lifted.
-            app.consumer.resume_partitions([TP(tp.topic, tp.partition) for tp in paused])  # Faust's TPs only
+            app.consumer.resume_partitions(paused)
         await app.consumer.perform_seek()
     progress.lag_unchanged_since = (progress.acked, lagging)
 
 
 def _note_events_in_flight() -> None:
     """Logged when events have been in flight for `health_stall_seconds` without one being handled (a very long
-    item, or a delivery that never settles), then every BROKER_DOWN_LOG_SECONDS while it lasts."""
+    item, or a delivery that never settles), then every REPEAT_LOG_SECONDS while it lasts."""
     now = time.monotonic()
     quiet_for = now - (progress.last_handled_at or progress.committed_moved_at)
-    if quiet_for < settings.health_stall_seconds or now - progress.in_flight_logged_at < BROKER_DOWN_LOG_SECONDS:
+    if quiet_for < settings.health_stall_seconds or now - progress.in_flight_logged_at < REPEAT_LOG_SECONDS:
         return
     progress.in_flight_logged_at = now
     log.warning("events_in_flight_unhandled", in_flight=progress.in_flight, seconds=round(quiet_for),
                 lag=sum(progress.lag.values()))
 
 
-def _paused(assigned: list[TopicPartition]) -> list[TopicPartition]:
-    """The partitions Faust does not fetch: it pauses them while it rebalances and recovers, and while a stream's
-    buffer is full."""
-    active = app.consumer._get_active_partitions()  # Faust's TPs, named tuples equal to aiokafka's
-    return [tp for tp in assigned if tp not in active]
+def _paused(assigned: list[TopicPartition]) -> list[TP]:
+    """The partitions Faust paused (it does so while it rebalances and recovers) and did not resume, as Faust's TPs;
+    not those it holds back while a stream's buffer is full, which it resumes as the buffer drains."""
+    paused = app.consumer._paused_partitions
+    return [TP(tp.topic, tp.partition) for tp in assigned if TP(tp.topic, tp.partition) in paused]
 
 
 async def end_a_stalled_rebalance() -> None:
@@ -273,13 +279,17 @@ async def end_a_stalled_rebalance() -> None:
 
 
 async def request_rejoin() -> None:
-    """aiokafka's request for a new rebalance of the group, made in the thread where Faust runs its consumer."""
+    """aiokafka's request for a new rebalance of the group, made in the thread where Faust runs its consumer (and
+    given up after REJOIN_REQUEST_SECONDS, lest a busy thread hold the watchdog's timer)."""
     thread = app.consumer._thread
 
     async def request() -> None:
         thread._ensure_consumer()._coordinator.request_rejoin()
 
-    await thread.call_thread(request)
+    try:
+        await asyncio.wait_for(thread.call_thread(request), REJOIN_REQUEST_SECONDS)
+    except (asyncio.TimeoutError, ConsumerNotStarted) as error:
+        log.warning("rejoin_not_requested", error=repr(error))
 
 
 def _stall_state(tp: TopicPartition, committed: int) -> str:
@@ -311,12 +321,12 @@ async def restart_stalled_recovery() -> None:
 
 
 def _broker_unreachable(error: KafkaError) -> None:
-    """Logged when the broker stops answering, then every BROKER_DOWN_LOG_SECONDS while it stays away; Faust's
+    """Logged when the broker stops answering, then every REPEAT_LOG_SECONDS while it stays away; Faust's
     and aiokafka's clients keep retrying on their own, and the worker carries on once it is back."""
     now = time.monotonic()
     if progress.broker_down_since is None:
         progress.broker_down_since = now
-    elif now - progress.broker_down_logged_at < BROKER_DOWN_LOG_SECONDS:
+    elif now - progress.broker_down_logged_at < REPEAT_LOG_SECONDS:
         return
     progress.broker_down_logged_at = now
     log.warning("broker_unreachable", error=str(error), down_seconds=round(now - progress.broker_down_since, 1),
