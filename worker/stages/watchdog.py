@@ -263,8 +263,9 @@ def _paused(assigned: list[TopicPartition]) -> list[TP]:
 async def end_a_stalled_rebalance() -> None:
     """Faust can leave a rebalance unfinished for good: its recovery returns early when the group's generation moved
     on meanwhile ("Recovery rebalancing again"), and when the rebalance of the new generation was itself skipped as
-    stale, the stream partitions stay paused. Ours take a second or two, so one that lasts `rebalance_stall_seconds`
-    past its table recovery is ended by asking the group for a new rebalance, which Faust then carries out whole."""
+    stale, the stream partitions stay paused. Ours take a second or two, so one still going on
+    `rebalance_stall_seconds` after the watchdog first saw it, or after its table recovery ended, is ended by asking
+    the group for a new rebalance, which Faust then carries out whole."""
     now = time.monotonic()
     if progress.rebalancing_since is None or app.tables.recovery.in_recovery:
         progress.rebalancing_since = now  # a recovery that runs is restart_stalled_recovery's to watch
