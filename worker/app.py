@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import faust
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError
 
 from worker.broker.embedded import port_is_free
 from worker.logs import configure_logging
@@ -16,6 +18,8 @@ from worker.topics import NoBrokerAnswered, ensure_topics
 
 settings = worker_settings()
 configure_logging()
+#: Errors of Faust's clients at their start that mean the broker is not there (any more).
+BROKER_GONE = (KafkaConnectionError, NodeNotReadyError, KafkaTimeoutError)
 
 
 class ProtestTallyWorker(faust.Worker):
@@ -26,6 +30,17 @@ class ProtestTallyWorker(faust.Worker):
         self.spinner = None
         super().on_setup_root_logger(logger, level)
         configure_logging(level or logging.WARNING)
+
+    async def start(self) -> None:
+        started = time.monotonic()
+        try:
+            await super().start()
+        except BROKER_GONE as error:
+            # The broker answered the start-up check (App.on_first_start) and went away before Faust's clients were
+            # up: seen in the soak, a worker started as the broker restarted. It ends as a worker that found no
+            # broker does (status 69, one line), not with Faust's traceback and status 1.
+            no_broker_at_start(NoBrokerAnswered(settings.kafka.bootstrap_servers, time.monotonic() - started,
+                                                f"{type(error).__name__}: {error}"))
 
     def _schedule_shutdown(self, signal) -> None:
         # mode's Worker sends every stop signal (SIGTERM, SIGINT) here; the first arms the stop's deadline.

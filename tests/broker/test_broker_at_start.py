@@ -66,3 +66,14 @@ def test_a_port_that_takes_connections_but_never_answers_is_given_up_on_in_time(
     gave_up = next(json.loads(line) for line in log_text.splitlines() if '"event": "no_broker_at_start"' in line)
     # Without a bound on each attempt, its first one waited for the client's 40 s request timeout.
     assert 3 <= gave_up["waited_seconds"] <= 3 + ATTEMPT_SECONDS + 1, gave_up
+
+
+def test_a_worker_whose_broker_goes_away_as_it_starts_exits_saying_so(pipeline):
+    # The start-up check finds the broker; then the producer's start fails as when the broker has gone meanwhile.
+    worker = pipeline.start_worker(module="tests.stages.broker_gone_at_start_worker")
+    status = worker.process.wait(timeout=90)
+    log_text = worker.log_path.read_text(errors="replace")
+    assert status == EXIT_NO_BROKER, f"exit status {status}\n{log_text[-3000:]}"
+    gave_up = next(json.loads(line) for line in log_text.splitlines() if '"event": "no_broker_at_start"' in line)
+    assert gave_up["reason"].startswith("NodeNotReadyError"), gave_up
+    assert "Traceback" not in log_text
