@@ -31,11 +31,20 @@ class ProtestTallyWorker(faust.Worker):
         super().on_setup_root_logger(logger, level)
         configure_logging(level or logging.WARNING)
 
+    #: Set once every service has started; mode's `start` then waits until the worker stops.
+    up = False
+
+    async def on_started(self) -> None:
+        self.up = True
+        await super().on_started()
+
     async def start(self) -> None:
         started = time.monotonic()
         try:
             await super().start()
         except BROKER_GONE as error:
+            if self.up:
+                raise
             # The broker answered the start-up check (App.on_first_start) and went away before Faust's clients were
             # up: seen in the soak, a worker started as the broker restarted. It ends as a worker that found no
             # broker does (status 69, one line), not with Faust's traceback and status 1.
