@@ -138,9 +138,9 @@ def worker_log_excerpt(log_text: str, lines: int = 60, width: int = 400, last_li
 def wait_for_line(worker: WorkerProcess, event: str, timeout: float) -> None:
     """Until the worker's log has this event; the worker exiting first, or the time running out, fails the test."""
     deadline = time.monotonic() + timeout
-    while f'"event": "{event}"' not in worker.log_path.read_text(errors="replace"):
-        assert worker.process.poll() is None, f"the worker exited\n{worker.log_path.read_text(errors='replace')[-3000:]}"
-        assert time.monotonic() < deadline, f"no {event} after {timeout:.0f} s\n{worker.log_path.read_text()[-3000:]}"
+    while f'"event": "{event}"' not in (log_text := worker.log_path.read_text(errors="replace")):
+        assert worker.process.poll() is None, f"the worker exited\n{worker_log_excerpt(log_text)}"
+        assert time.monotonic() < deadline, f"no {event} after {timeout:.0f} s\n{worker_log_excerpt(log_text)}"
         time.sleep(0.2)
 
 
