@@ -55,6 +55,9 @@ class Progress:
     #: asked the group for a new rebalance.
     rebalancing_since: float | None = None
     rejoin_requested_at: float = 0.0
+    #: Whether the watch of the rebalances before the first completed recovery has begun (the watchdog's timers only
+    #: run after it).
+    first_rebalance_watched: bool = False
     in_flight_logged_at: float = 0.0
 
     def skipped_before(self, message) -> int | None:

@@ -200,6 +200,20 @@ async def _track_assignment(app_, assigned, **kwargs) -> None:
     # Every worker commits only what it handled (worker.progress), so the committed offset is where we start.
     progress.start(committed)
     log.info("partitions_assigned", partitions=sorted(f"{tp.topic}[{tp.partition}]" for tp in sources))
+    if not progress.first_rebalance_watched:
+        progress.first_rebalance_watched = True
+        app.add_future(watch_the_first_rebalance())
+
+
+async def watch_the_first_rebalance() -> None:
+    """Faust starts its timers (and its web server) only once the first table recovery is complete, so a worker whose
+    first rebalance is left unfinished would hold its partitions and idle for good, unwatched. Until then this loop
+    runs the timers' two checks of rebalances and recoveries."""
+    while not app.tables.recovery.completed.is_set():
+        await asyncio.sleep(STALL_CHECK_SECONDS)
+        restart_a_stalled_recovery()
+        if app.rebalancing:
+            await end_a_stalled_rebalance()
 
 
 @app.timer(interval=STALL_CHECK_SECONDS)
@@ -268,7 +282,7 @@ async def end_a_stalled_rebalance() -> None:
     the group for a new rebalance, which Faust then carries out whole."""
     now = time.monotonic()
     if progress.rebalancing_since is None or app.tables.recovery.in_recovery:
-        progress.rebalancing_since = now  # a recovery that runs is restart_stalled_recovery's to watch
+        progress.rebalancing_since = now  # a recovery that runs is restart_a_stalled_recovery's
         return
     lasting = now - max(progress.rebalancing_since, progress.rejoin_requested_at)
     if lasting < settings.rebalance_stall_seconds:
@@ -305,7 +319,11 @@ def _stall_state(tp: TopicPartition, committed: int) -> str:
 
 
 @app.timer(interval=STALL_CHECK_SECONDS)
-async def restart_stalled_recovery() -> None:
+async def check_recovery() -> None:
+    restart_a_stalled_recovery()
+
+
+def restart_a_stalled_recovery() -> None:
     """Faust's table recovery can wait forever for changelog records that never arrive ("No event received for
     active tp ... since recovery start"; seen once in 29 two-worker runs, the survivor then idled with lag for
     good). Our tables recover in about a second, so a recovery that runs RECOVERY_STALL_SECONDS is restarted
