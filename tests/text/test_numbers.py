@@ -68,6 +68,12 @@ def test_dates_times_and_a_bare_one_are_not_figures(sentence):
     assert find_figures(sentence) == []
 
 
+@pytest.mark.parametrize("sentence, count", [("and in Novosibirsk 14", 14), ("in Octyabrsky 9", 9), ("Augsburg 40", 40),
+                                             ("Marchenko 3", 3), ("3 Decembrists", 3)])
+def test_a_word_that_begins_like_a_month_makes_no_date(sentence, count):
+    assert [f.count for f in find_figures(sentence)] == [count]
+
+
 _NEWS_WORDS = ["police", "detained", "people", "more", "than", "at", "least", "about", "some", "a", "dozen", "half",
                "twenty", "five", "one", "no", "one", "between", "and", "to", "hundreds", "of", "in", "Moscow", "up",
                "nearly", "thousand", "approx.", "tens", "thousands", "nobody", "well", "over", "1,474", "70 000", "12",
