@@ -16,6 +16,9 @@ def names(sentence):
         ("Vladimir Putin and Volodymyr Zelenskyy", []),
         ("They met on Pushkin Square", []),
         ("according to The Jerusalem Post", []),
+        ("The Moscow Times reported", []),
+        # a sentence's first word before the city is no part of a name
+        ("The Moscow total has reached 1,608", ["Moscow"]),
         ("St Petersburg human rights lawyer Pavel Chikov said", []),
         ("a Moscow-based monitor", []),
         ("Kaliningrad is out protesting", ["Kaliningrad"]),

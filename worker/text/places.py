@@ -29,7 +29,6 @@ _ATTRIBUTIVE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\blooks?\s+like|\bresembles?|\breminiscent\s+of|\bborn\s+in|\bthen)\s+$", re.IGNORECASE)
-_THE_BEFORE = re.compile(r"\bThe\s+$")
 #: Wider than the longest text the patterns before and after a mention can match.
 _BEFORE_WINDOW = 40
 _AFTER_WINDOW = 40
@@ -107,8 +106,6 @@ def is_attributive(sentence: str, mention: CityMention) -> bool:
         return True
     # Searched only in the few characters before the mention (the patterns end there): a long sentence stays cheap.
     window_start = max(0, mention.start - _BEFORE_WINDOW)
-    if _THE_BEFORE.search(sentence, window_start, mention.start):
-        return True  # "The Jerusalem Post", "The Moscow Times"
     return bool(_ATTRIBUTIVE_BEFORE.search(sentence, window_start, mention.start))
 
 
