@@ -84,3 +84,9 @@ def test_a_date_that_is_not_about_detentions_leaves_the_period_unstated():
 def test_the_scope_of_a_figure_is_its_clause_before_its_sentence(sentence, figure, scope):
     start = sentence.index(figure)
     assert scope_of_figure(sentence, start, start + len(figure)) == scope
+
+
+def test_a_figure_without_a_place_is_where_the_sentence_before_saw_detentions():
+    text = ("Live: protests in Russia\n\n18:05 - In Kazan, police are detaining people outside the theatre. "
+            "At least 35 have been held, a local outlet reports.")
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(35, "Kazan")]

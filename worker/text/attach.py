@@ -37,8 +37,9 @@ class PlaceContext:
     capital: Place | None = None
     previous_places: tuple[Place, ...] = ()
     heading_place: Place | None = None
-    #: The cities of the last sentence of the paragraph that was about a protest ("several thousand demonstrated
-    #: in central Moscow"): the place of a figure after it that names none.
+    #: The cities of the last sentence of the paragraph that was about a protest or told of detentions ("several
+    #: thousand demonstrated in central Moscow", "in Kazan, police are detaining people"): the place of a figure
+    #: after it that names none.
     protest_places: tuple[Place, ...] = ()
     #: Every city the page names: a region stands for its capital only when the page names the capital.
     document_places: frozenset[str] = frozenset()

@@ -122,7 +122,7 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
         # Most sentences hold no figure or no detention word: only the places they name matter, for the next.
         named = tuple(dict.fromkeys(site.place for site in reading.find_sites(text)))
         reading.previous_places = named or reading.previous_places
-        if named and is_about_protest(text):
+        if named and (mentions_detention_word or is_about_protest(text)):
             reading.protest_places = named
         reading.previous_had_figure = False
         return []
