@@ -30,6 +30,8 @@ def only(sentence):
         ("between 100 and 150 people were detained", 100, 150, "at_least", "between 100 and 150"),
         ("twenty-five detentions", 25, None, "exact", "twenty-five"),
         ("past 4,000.", 4000, None, "more_than", "past 4,000"),
+        ("the count passes 7,000", 7000, None, "more_than", "passes 7,000"),
+        ("the tally exceeds 300", 300, None, "more_than", "exceeds 300"),
         ("nearly 5,000 people", 5000, 5000, "up_to", "nearly 5,000"),
         ("two dozen arrests", 24, None, "exact", "two dozen"),
         ("half a dozen people", 6, None, "exact", "half a dozen"),

@@ -198,7 +198,8 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
 
 
 #: A figure whose qualifier is a verb of a running count: "exceeded 4,300", "past 2,761".
-_TALLY_QUALIFIERS = ("past", "exceeded", "exceeding", "topped", "surpassed", "passed", "crossed")
+_TALLY_QUALIFIERS = ("past", "exceeded", "exceeding", "exceeds", "topped", "tops", "surpassed", "surpasses", "passed",
+                     "passes", "crossed", "crosses")
 
 
 def _figure_categories(figure: Figure) -> frozenset[str]:
