@@ -17,6 +17,8 @@ def names(sentence):
         ("They met on Pushkin Square", []),
         ("according to The Jerusalem Post", []),
         ("The Moscow Times reported", []),
+        ("according to the news sites Tayga.info and Fontanka.ru", []),
+        ("Police in Tomsk.", ["Tomsk"]),
         # a sentence's first word before the city is no part of a name
         ("The Moscow total has reached 1,608", ["Moscow"]),
         ("St Petersburg human rights lawyer Pavel Chikov said", []),

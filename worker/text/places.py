@@ -94,6 +94,8 @@ def _is_word(text: str, start: int, end: int) -> bool:
     after = text[end] if end < len(text) else " "
     if before.isalnum() or before in _JOINING_CHARS:
         return False
+    if after == "." and text[end + 1: end + 2].islower():
+        return False  # a web address: the news site "Tayga.info", not the town of Tayga
     # "Omsk's" and "Moscow-based" are still Omsk and Moscow; "Omsky" is not.
     return not (after.isalnum() or after == "_")
 
