@@ -90,3 +90,15 @@ def test_a_figure_without_a_place_is_where_the_sentence_before_saw_detentions():
     text = ("Live: protests in Russia\n\n18:05 - In Kazan, police are detaining people outside the theatre. "
             "At least 35 have been held, a local outlet reports.")
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(35, "Kazan")]
+
+
+def test_a_figure_without_a_place_is_in_the_one_city_the_sentence_before_named():
+    text = ("Protests in Russia\n\nIn Nalchik, about 40 women confronted officials outside the town hall. "
+            "Police detained seven people, local media reported.")
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(7, "Nalchik")]
+
+
+def test_a_figure_for_the_whole_country_stays_nationwide_after_a_sentence_naming_a_city():
+    text = ("Protests in Russia\n\nThe first rally began in Khabarovsk. "
+            "Police detained 900 people across the country, OVD-Info said.")
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(900, "nationwide")]

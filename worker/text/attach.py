@@ -218,6 +218,8 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
         return None
     if len(context.protest_places) == 1 and not has_nationwide_marker(tokens, 0, len(tokens)):
         return context.protest_places
+    if len(context.previous_places) == 1 and not has_nationwide_marker(tokens, 0, len(tokens)):
+        return context.previous_places
     return NATIONWIDE_PLACES
 
 
