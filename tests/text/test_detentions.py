@@ -102,3 +102,9 @@ def test_a_figure_for_the_whole_country_stays_nationwide_after_a_sentence_naming
     text = ("Protests in Russia\n\nThe first rally began in Khabarovsk. "
             "Police detained 900 people across the country, OVD-Info said.")
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(900, "nationwide")]
+
+
+def test_a_part_of_a_figure_no_frame_took_is_no_detention_figure():
+    text = ("Unrest in Kazakhstan\n\nPolice in Almaty detained 300 protesters. "
+            "Officials said 160 people had been killed, including 100 in Almaty.")
+    assert [c.count for c in analyze(text, "t").detentions] == [300]

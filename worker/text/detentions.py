@@ -146,15 +146,20 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
     detention_context = in_detention_list or after_detention_figure or has_category(tokens, _DETENTION_WORDS)
     possible = frames_possible(tokens)
     accepted: list[int] = []
+    # A figure before this one that no frame took: a part told after it ('164 were killed, including 103 in Almaty')
+    # is a part of that figure, whatever the sentence before counted.
+    passed_over = False
     found = []
     for at, token in enumerate(tokens):
         if token.figure is None or is_vetoed(tokens, at) or is_about_other_arrests(tokens, at):
             continue
-        match = first_frame(possible, tokens, at, bool(accepted) or after_detention_figure, detention_context)
+        earlier_detention = bool(accepted) or (after_detention_figure and not passed_over)
+        match = first_frame(possible, tokens, at, earlier_detention, detention_context)
         frame_id = match.frame.id if match else None
         if match is None and in_detention_list and not accepted and _counts_people_or_nothing(tokens, at):
             frame_id = "detention-list-item"
         if frame_id is None:
+            passed_over = True
             continue
         places = place_for(tokens, at, accepted[-1] if accepted else -1, context, match.places if match else [], text)
         if places is None:
