@@ -108,3 +108,9 @@ def test_a_part_of_a_figure_no_frame_took_is_no_detention_figure():
     text = ("Unrest in Kazakhstan\n\nPolice in Almaty detained 300 protesters. "
             "Officials said 160 people had been killed, including 100 in Almaty.")
     assert [c.count for c in analyze(text, "t").detentions] == [300]
+
+
+@pytest.mark.parametrize("sentence", ["Courts in Moscow have since sentenced 19 people detained at the rally.",
+                                      "A judge fined a further 12 protesters detained on Sunday."])
+def test_what_courts_did_to_detained_people_is_no_detention_figure(sentence):
+    assert analyze(f"Protests in Russia\n\n{sentence}", "t").detentions == []

@@ -61,7 +61,15 @@ def is_vetoed(tokens: list[Token], at: int) -> bool:
         return True
     if following is not None and following.text == "of" and at + 2 < len(tokens) and tokens[at + 2].has("NON_PERSON_UNIT"):
         return True
-    return figure is not None and (is_year(figure) or is_threshold(tokens, at))
+    return figure is not None and (is_year(figure) or is_threshold(tokens, at) or is_court_outcome(tokens, at))
+
+
+def is_court_outcome(tokens: list[Token], at: int) -> bool:
+    """'sentenced 19 people detained on Saturday', 'fined a further 30': what a court did, not a count of detentions."""
+    before = at - 1
+    while before >= 0 and tokens[before].has("DETERMINER"):
+        before -= 1
+    return before >= 0 and tokens[before].has("COURT_VERB")
 
 
 def is_threshold(tokens: list[Token], at: int) -> bool:
