@@ -56,3 +56,10 @@ def test_a_page_with_no_protest_and_no_detention_is_no_wave():
     assert report.wave == "other"
     assert report.wave_evidence == ["no protest and no detention reported"]
 
+
+
+def test_days_and_months_without_a_year_and_no_cue_make_no_wave():
+    text = ("Moscow police detained hundreds at a rally for independent candidates in the city council election on "
+            "August 3, a week after the rally of July 27. Russia's election day is Sept. 8.")
+    reading = wave_classifier().classify(text)
+    assert reading.wave == "other" and "only days and months without a year" in reading.evidence[0]

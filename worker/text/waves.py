@@ -71,13 +71,18 @@ class WaveClassifier:
     def classify(self, text: str) -> WaveReading:
         scores: dict[Wave, float] = {d.id: 0.0 for d in self.definitions}
         evidence: dict[Wave, list[str]] = {d.id: [] for d in self.definitions}
+        # Waves with a cue or a date with its year: days and months alone only help.
+        firm: set[Wave] = set()
         for cue in self._cues_in(text.lower()):
             for wave, weight in self._cue_waves[cue]:
                 scores[wave] += weight
                 evidence[wave].append(cue)
+                firm.add(wave)
         for wave, when, with_year in self._dated_waves(text):
             scores[wave] += DATED_WITH_YEAR_WEIGHT if with_year else DATED_WITHOUT_YEAR_WEIGHT
             evidence[wave].append(when)
+            if with_year:
+                firm.add(wave)
         ranked = sorted((w for w in scores if w != "other"), key=scores.get, reverse=True)
         best, runner_up = ranked[0], ranked[1]
         probabilities = _softmax(scores)
@@ -90,6 +95,8 @@ class WaveClassifier:
         ):
             reasons = evidence["other"] or [f"no wave scored clearly (best {best} {scores[best]:.1f})"]
             return WaveReading("other", round(1 - probabilities[best], 3), sorted(reasons))
+        if best not in firm:
+            return WaveReading("other", round(1 - probabilities[best], 3), [f"{best}: only days and months without a year"])
         return WaveReading(best, round(probabilities[best], 3), sorted(evidence[best]))
 
     def _cues_in(self, lowered: str) -> set[str]:
