@@ -114,3 +114,13 @@ def test_a_part_of_a_figure_no_frame_took_is_no_detention_figure():
                                       "A judge fined a further 12 protesters detained on Sunday."])
 def test_what_courts_did_to_detained_people_is_no_detention_figure(sentence):
     assert analyze(f"Protests in Russia\n\n{sentence}", "t").detentions == []
+
+
+def test_a_whole_count_of_a_place_named_before_it_is_that_places():
+    text = "Protests in Russia\n\nIn the Tatar capital, 41 people were detained in total, the ministry said."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(41, "Kazan")]
+
+
+def test_a_whole_count_with_no_place_is_nationwide():
+    text = "Protests in Russia\n\nPolice detained 300 people in Omsk. In total, 2,100 people were detained, OVD-Info said."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(300, "Omsk"), (2100, "nationwide")]

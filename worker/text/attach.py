@@ -214,11 +214,14 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
         return (context.heading_place,)
     if any(t.has("ANAPHORIC_PLACE") for t in tokens) and len(context.previous_places) == 1:
         return context.previous_places
+    if any(t.has("ALL_TOLD") for t in tokens[start:end]):
+        return NATIONWIDE_PLACES
     if _names_unknown_place(sentence, tokens, at, end):
         return None
-    if len(context.protest_places) == 1 and not has_nationwide_marker(tokens, 0, len(tokens)):
+    whole_country = has_nationwide_marker(tokens, 0, len(tokens)) or any(t.has("ALL_TOLD") for t in tokens)
+    if len(context.protest_places) == 1 and not whole_country:
         return context.protest_places
-    if len(context.previous_places) == 1 and not has_nationwide_marker(tokens, 0, len(tokens)):
+    if len(context.previous_places) == 1 and not whole_country:
         return context.previous_places
     return NATIONWIDE_PLACES
 

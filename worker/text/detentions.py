@@ -207,7 +207,7 @@ def _heading_place(heading: str, reading: Reading) -> tuple[Place | None, bool]:
     tokens = [t for t in tag(heading, reading.find_sites) if not t.has("STOP")]
     if len(tokens) == 1 and tokens[0].has("PLACE"):
         return place_of_token(tokens[0], PlaceContext(reading.capital)), False
-    return None, any(t.has("NATIONWIDE") for t in tokens)
+    return None, any(t.has("NATIONWIDE") or t.has("ALL_TOLD") for t in tokens)
 
 
 def read_key_value(block: Block, reading: Reading) -> None:
@@ -226,7 +226,7 @@ def read_key_value(block: Block, reading: Reading) -> None:
         # "Moscow: 43", or several on one line: "Moscow - 640, St Petersburg - 415, Perm - 38".
         read_sentence(block.text, reading, in_detention_list=True)
         return
-    if any(t.has("NATIONWIDE") for t in key_tokens) and in_list:
+    if any(t.has("NATIONWIDE") or t.has("ALL_TOLD") for t in key_tokens) and in_list:
         _read_value(block.value or "", block, reading, None, True)
         return
     if in_list and _is_dated_key(key_tokens):
