@@ -124,3 +124,13 @@ def test_a_whole_count_of_a_place_named_before_it_is_that_places():
 def test_a_whole_count_with_no_place_is_nationwide():
     text = "Protests in Russia\n\nPolice detained 300 people in Omsk. In total, 2,100 people were detained, OVD-Info said."
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(300, "Omsk"), (2100, "nationwide")]
+
+
+def test_a_figure_most_of_which_was_in_one_city_is_not_that_citys():
+    text = "Protests in Russia\n\nAcross Russia, more than 1,700 people were held on Sunday, most of them in Moscow."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(1700, "nationwide")]
+
+
+def test_taken_to_a_police_station_is_detained():
+    text = "Protests in Russia\n\nIn Tomsk, three students were taken to a police station."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(3, "Tomsk")]
