@@ -134,3 +134,8 @@ def test_a_figure_most_of_which_was_in_one_city_is_not_that_citys():
 def test_taken_to_a_police_station_is_detained():
     text = "Protests in Russia\n\nIn Tomsk, three students were taken to a police station."
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(3, "Tomsk")]
+
+
+def test_a_city_list_under_a_heading_that_names_a_detention_monitor_counts_detentions():
+    text = "Daily digest\n\nBY CITY (OVD-Info)\nMoscow - 820\nKazan - 37\n\nThe digest is published every evening."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(820, "Moscow"), (37, "Kazan")]

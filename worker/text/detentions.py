@@ -20,6 +20,9 @@ from worker.text.segment import Block, value_items
 from worker.text.sources import find_source
 
 _DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
+#: What makes a heading or an intro announce a list of detention counts: a detention word, or a monitor that counts
+#: only detentions ("By city (OVD-Info)").
+_DETENTION_LIST_WORDS = _DETENTION_WORDS | {"DETENTION_MONITOR"}
 FindSites = Callable[[str], list[CityMention]]
 
 
@@ -187,10 +190,11 @@ def _counts_people_or_nothing(tokens: list[Token], at: int) -> bool:
 
 
 def mentions_detention(text: str | None, reading: Reading) -> bool:
+    """Does a heading or an intro announce detention counts (a detention word, or a monitor of detentions)?"""
     if not text:
         return False
     if text not in reading.mentions:
-        reading.mentions[text] = has_category(tag(text, reading.find_sites), _DETENTION_WORDS)
+        reading.mentions[text] = has_category(tag(text, reading.find_sites), _DETENTION_LIST_WORDS)
     return reading.mentions[text]
 
 
