@@ -139,3 +139,8 @@ def test_taken_to_a_police_station_is_detained():
 def test_a_city_list_under_a_heading_that_names_a_detention_monitor_counts_detentions():
     text = "Daily digest\n\nBY CITY (OVD-Info)\nMoscow - 820\nKazan - 37\n\nThe digest is published every evening."
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(820, "Moscow"), (37, "Kazan")]
+
+
+def test_a_time_lines_stamp_does_not_hide_the_sentences_opening_place():
+    text = "Timeline\n\n27 September - In Kyzyl, women block a road; 19 people are detained."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(19, "Kyzyl")]

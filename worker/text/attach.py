@@ -159,13 +159,20 @@ def places_before(tokens: list[Token], start: int, at: int, context: PlaceContex
     return tuple(dict.fromkeys(p for p in found if p))
 
 
+#: Tokens a date or time stamp before a dash or colon can take at a sentence's start ("25 September -", "Update:").
+MAX_STAMP_TOKENS = 4
+
+
 def leading_locative(tokens: list[Token], context: PlaceContext) -> tuple[Place, ...]:
-    """'In Yakutsk, dozens of women danced ..., and police detained 16 of them': the sentence's opening place."""
-    for position in range(min(MAX_LOCATIVE_GAP + 1, len(tokens))):
+    """'In Yakutsk, dozens of women danced ..., and police detained 16 of them': the sentence's opening place, after
+    a time line's stamp ('25 September - In Makhachkala, women confront police; 101 people are detained')."""
+    opening = next((position + 1 for position, token in enumerate(tokens[:MAX_STAMP_TOKENS])
+                    if token.has("DASH") or token.has("COLON")), 0)
+    for position in range(opening, min(opening + MAX_LOCATIVE_GAP + 1, len(tokens))):
         token = tokens[position]
         if token.has("PLACE"):
             place = place_of_token(token, context)
-            return (place,) if place and position > 0 and tokens[0].has("LOCATIVE") else ()
+            return (place,) if place and position > opening and tokens[opening].has("LOCATIVE") else ()
         if token.has("FIGURE"):
             return ()
     return ()
