@@ -144,3 +144,8 @@ def test_a_city_list_under_a_heading_that_names_a_detention_monitor_counts_deten
 def test_a_time_lines_stamp_does_not_hide_the_sentences_opening_place():
     text = "Timeline\n\n27 September - In Kyzyl, women block a road; 19 people are detained."
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(19, "Kyzyl")]
+
+
+def test_a_part_of_those_detentions_told_with_its_place_is_that_places():
+    text = "Protests in Russia\n\nOVD-Info counted 2,000 detentions; at least 900 of those detentions took place in Moscow."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(2000, "nationwide"), (900, "Moscow")]

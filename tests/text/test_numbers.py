@@ -32,6 +32,8 @@ def only(sentence):
         ("past 4,000.", 4000, None, "more_than", "past 4,000"),
         ("the count passes 7,000", 7000, None, "more_than", "passes 7,000"),
         ("the tally exceeds 300", 300, None, "more_than", "exceeds 300"),
+        # a content farm's misspelling
+        ("detained more then 700 people", 700, None, "more_than", "more then 700"),
         ("nearly 5,000 people", 5000, 5000, "up_to", "nearly 5,000"),
         ("two dozen arrests", 24, None, "exact", "two dozen"),
         ("half a dozen people", 6, None, "exact", "half a dozen"),
