@@ -149,3 +149,8 @@ def test_a_time_lines_stamp_does_not_hide_the_sentences_opening_place():
 def test_a_part_of_those_detentions_told_with_its_place_is_that_places():
     text = "Protests in Russia\n\nOVD-Info counted 2,000 detentions; at least 900 of those detentions took place in Moscow."
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(2000, "nationwide"), (900, "Moscow")]
+
+
+def test_a_count_a_monitor_of_detentions_gives_is_a_detention_count():
+    text = "Live: protests in Russia\n\n18:55 - The monitoring group OVD-Info says the tally has passed 2,000."
+    assert [(c.count, c.qualifier, c.place) for c in analyze(text, "t").detentions] == [(2000, "more_than", "nationwide")]

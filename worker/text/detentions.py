@@ -20,9 +20,9 @@ from worker.text.segment import Block, value_items
 from worker.text.sources import find_source
 
 _DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
-#: What makes a heading or an intro announce a list of detention counts: a detention word, or a monitor that counts
-#: only detentions ("By city (OVD-Info)").
-_DETENTION_LIST_WORDS = _DETENTION_WORDS | {"DETENTION_MONITOR"}
+#: What makes a sentence, a heading or an intro talk of detentions (a count in it is one of detainees): a detention
+#: word, or a monitor that counts only detentions ("By city (OVD-Info)", "OVD-Info says the tally has passed 2,000").
+_DETENTION_TALK = _DETENTION_WORDS | {"DETENTION_MONITOR"}
 FindSites = Callable[[str], list[CityMention]]
 
 
@@ -154,7 +154,7 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
 def detention_figures(tokens: list[Token], text: str, context: PlaceContext, after_detention_figure: bool,
                       in_detention_list: bool) -> list[tuple[Figure, tuple[Place, ...], str]]:
     """Each figure a frame takes (or, in a list under a detention heading, the item's count), with its places."""
-    detention_context = in_detention_list or after_detention_figure or has_category(tokens, _DETENTION_WORDS)
+    detention_context = in_detention_list or after_detention_figure or has_category(tokens, _DETENTION_TALK)
     possible = frames_possible(tokens)
     accepted: list[int] = []
     # A figure before this one that no frame took: a part told after it ('164 were killed, including 103 in Almaty')
@@ -194,7 +194,7 @@ def mentions_detention(text: str | None, reading: Reading) -> bool:
     if not text:
         return False
     if text not in reading.mentions:
-        reading.mentions[text] = has_category(tag(text, reading.find_sites), _DETENTION_LIST_WORDS)
+        reading.mentions[text] = has_category(tag(text, reading.find_sites), _DETENTION_TALK)
     return reading.mentions[text]
 
 
