@@ -154,3 +154,30 @@ def test_a_part_of_those_detentions_told_with_its_place_is_that_places():
 def test_a_count_a_monitor_of_detentions_gives_is_a_detention_count():
     text = "Live: protests in Russia\n\n18:55 - The monitoring group OVD-Info says the tally has passed 2,000."
     assert [(c.count, c.qualifier, c.place) for c in analyze(text, "t").detentions] == [(2000, "more_than", "nationwide")]
+
+
+def test_a_city_heading_in_capitals_places_the_figures_under_it():
+    text = "Regions\n\nTOMSK\nDetained: 31, according to OVD-Info.\n\nThe rallies ended by nine."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(31, "Tomsk")]
+
+
+def test_a_list_items_key_may_name_a_citys_region_in_brackets():
+    text = "Protests in Russia\n\nDetentions by city:\n• Kazan (Tatarstan): 47, per OVD-Info\n• Ufa (Bashkortostan): 12"
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(47, "Kazan"), (12, "Ufa")]
+
+
+def test_a_list_item_that_is_a_sentence_of_its_own_is_not_a_bare_count():
+    text = ("Protests in Russia\n\nThe largest numbers of detentions were:\n• Moscow: 900\n\nKey concerns\n"
+            "• Prosecution: at least 14 protesters face criminal charges, some under an article that carries up to ten "
+            "years in prison.")
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(900, "Moscow")]
+
+
+def test_police_taking_away_people_detain_them():
+    text = "Protests in Russia\n\nIn Chita, police have taken away several dozen people from the square."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(24, "Chita")]
+
+
+def test_arrests_for_arson_are_not_of_protesters():
+    text = "War news\n\nPolice in Omsk detained two men accused of setting fire to an enlistment office."
+    assert analyze(text, "t").detentions == []

@@ -6,6 +6,7 @@ read with what its heading and its list's intro say ("Detentions by city:" / "Mo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -167,7 +168,7 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
         earlier_detention = bool(accepted) or (after_detention_figure and not passed_over)
         match = first_frame(possible, tokens, at, earlier_detention, detention_context)
         frame_id = match.frame.id if match else None
-        if match is None and in_detention_list and not accepted and _counts_people_or_nothing(tokens, at):
+        if match is None and in_detention_list and not accepted and is_a_bare_count(tokens, at):
             frame_id = "detention-list-item"
         if frame_id is None:
             passed_over = True
@@ -184,9 +185,20 @@ def is_about_protest(text: str) -> bool:
     return lexicon().mentions("PROTEST", text.lower())
 
 
-def _counts_people_or_nothing(tokens: list[Token], at: int) -> bool:
-    following = tokens[at + 1] if at + 1 < len(tokens) else None
-    return following is None or not following.text.isalpha() or following.has("PEOPLE") or following.has("MODIFIER")
+#: What may follow a list item's count and its noun: its source, place or day ('Kazan: 47 people, per OVD-Info').
+_AFTER_A_BARE_COUNT = frozenset({"SOURCE_LEAD", "LOCATIVE", "DAY", "DETENTION_MONITOR"})
+
+
+def is_a_bare_count(tokens: list[Token], at: int) -> bool:
+    """'Moscow: 43', 'Kazan - 47 people, per OVD-Info': a list item's figure with at most its noun, then its source,
+    place or day; not an item that is a sentence of its own ('at least 14 protesters face criminal charges')."""
+    position = at + 1
+    while position < len(tokens) and (tokens[position].has("PEOPLE") or tokens[position].has("MODIFIER")):
+        position += 1
+    if position == len(tokens):
+        return True
+    following = tokens[position]
+    return not following.text.isalpha() or bool(following.categories & _AFTER_A_BARE_COUNT)
 
 
 def mentions_detention(text: str | None, reading: Reading) -> bool:
@@ -208,7 +220,8 @@ def heading_place(heading: str | None, reading: Reading) -> tuple[Place | None, 
 
 
 def _heading_place(heading: str, reading: Reading) -> tuple[Place | None, bool]:
-    tokens = [t for t in tag(heading, reading.find_sites) if not t.has("STOP")]
+    # A heading in capitals ("NOVOSIBIRSK", "ST PETERSBURG") names its city as the gazetteer writes it in title case.
+    tokens = [t for t in tag(heading.title() if heading.isupper() else heading, reading.find_sites) if not t.has("STOP")]
     if len(tokens) == 1 and tokens[0].has("PLACE"):
         return place_of_token(tokens[0], PlaceContext(reading.capital)), False
     return None, any(t.has("NATIONWIDE") or t.has("ALL_TOLD") for t in tokens)
@@ -216,7 +229,8 @@ def _heading_place(heading: str, reading: Reading) -> tuple[Place | None, bool]:
 
 def read_key_value(block: Block, reading: Reading) -> None:
     """'Number of detentions: 18' under a city heading; 'Moscow - at least 80' under 'Detentions by city:'."""
-    key_tokens = tag(block.key or "", reading.find_sites)
+    # "Makhachkala (Dagestan): 120+": what the key adds in brackets does not make it more than a place.
+    key_tokens = tag(_BRACKETED.sub("", block.key or ""), reading.find_sites)
     place, heading_nationwide = heading_place(block.heading, reading)
     key_places = [t for t in key_tokens if t.has("PLACE")]
     key_is_place = len(key_places) == 1 and len([t for t in key_tokens if t.text.isalpha()]) <= 2 + len(key_places[0].text.split())
@@ -237,6 +251,9 @@ def read_key_value(block: Block, reading: Reading) -> None:
         _read_value(block.value or "", block, reading, place, heading_nationwide or not place, scope="day")
         return
     read_sentence(block.text, reading, heading_place=place or (key_places and place_of_token(key_places[0], PlaceContext(reading.capital))) or None)
+
+
+_BRACKETED = re.compile(r"\s*\([^()]*\)")
 
 
 def _is_dated_key(tokens: list[Token]) -> bool:
