@@ -181,3 +181,11 @@ def test_police_taking_away_people_detain_them():
 def test_arrests_for_arson_are_not_of_protesters():
     text = "War news\n\nPolice in Omsk detained two men accused of setting fire to an enlistment office."
     assert analyze(text, "t").detentions == []
+
+
+def test_a_tables_count_is_read_from_the_column_headed_by_detentions():
+    text = ("Mobilisation protests\n\nOVD-Info's figures by day:\n\n| Date | Cities | Detained | Source |\n|---|---|---|---|\n"
+            "| 21 September | 38 | 1,386 | OVD-Info |\n| 25 September (Makhachkala) | 1 | 101+ | OVD-Info |\n\n"
+            "Most were released within a day.")
+    claims = analyze(text, "t").detentions
+    assert [(c.count, c.place, c.scope) for c in claims] == [(1386, "nationwide", "day"), (101, "Makhachkala", "day")]

@@ -3,8 +3,8 @@
 import pytest
 
 from worker.text.segment import (
-    is_heading, join_broken_lines, segment, split_key_value, strip_bullet, strip_citations, strip_date_stamp,
-    strip_timestamp, value_items,
+    is_heading, is_table_rule, join_broken_lines, segment, split_key_value, strip_bullet, strip_citations,
+    strip_date_stamp, strip_timestamp, table_cells, value_items,
 )
 
 
@@ -72,3 +72,22 @@ def test_a_card_page():
         ("key_value", "Omsk", "By city, the monitor's count:"),
         ("paragraph", "Omsk", None),
     ]
+
+
+@pytest.mark.parametrize(("line", "rule"), [("|---|---|", True), ("| :---: | --- |", True), ("| Moscow | 2,523 |", False),
+                                           ("---", False), ("| - | 5 |", False)])
+def test_the_rule_under_a_tables_heading_row(line, rule):
+    assert is_table_rule(line) is rule
+
+
+def test_a_table_with_a_heading_row():
+    blocks = segment(["Detentions on Sunday", "| City | Cities | Detained |", "|---|---|---|", "| Moscow | 1 | 2,523 |",
+                      "| 25 September (Makhachkala) |  | 101+ |", "Most were released by morning."], has_title=True)
+    assert [(b.kind, b.intro, b.columns) for b in blocks] == [
+        ("title", None, None),
+        ("intro", None, None),
+        ("key_value", "| City | Cities | Detained |", ("City", "Cities", "Detained")),
+        ("key_value", "| City | Cities | Detained |", ("City", "Cities", "Detained")),
+        ("paragraph", None, None),
+    ]
+    assert table_cells("| 25 September (Makhachkala) |  | 101+ |") == ["25 September (Makhachkala)", "", "101+"]

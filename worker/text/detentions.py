@@ -17,7 +17,7 @@ from worker.text.lexicon import Token, lexicon, tag
 from worker.text.numbers import Figure, find_figures
 from worker.text.places import CityMention
 from worker.text.scope import reports_a_day, scope_of, scope_of_figure
-from worker.text.segment import Block, value_items
+from worker.text.segment import Block, table_cells, value_items
 from worker.text.sources import find_source
 
 _DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
@@ -236,6 +236,13 @@ def read_key_value(block: Block, reading: Reading) -> None:
     key_is_place = len(key_places) == 1 and len([t for t in key_tokens if t.text.isalpha()]) <= 2 + len(key_places[0].text.split())
     in_list = mentions_detention(block.intro, reading) or mentions_detention(block.intro_context, reading) or (
         mentions_detention(block.heading, reading))
+    count_cell = detention_cell(block, reading)
+    if count_cell is not None:
+        row_place = (place_of_token(key_places[0], PlaceContext(reading.capital)) if key_is_place else None) or (
+            bracketed_place(block.key or "", reading)) or place
+        scope = "day" if _is_dated_key(key_tokens) else None
+        _read_value(count_cell, block, reading, row_place, row_place is None, scope=scope)
+        return
     if has_category(key_tokens, _DETENTION_WORDS):
         for item in value_items(block.value or ""):
             _read_value(item, block, reading, place, heading_nationwide or not place)
@@ -254,6 +261,26 @@ def read_key_value(block: Block, reading: Reading) -> None:
 
 
 _BRACKETED = re.compile(r"\s*\([^()]*\)")
+
+
+def detention_cell(block: Block, reading: Reading) -> str | None:
+    """A table row's cell under the first column heading that talks of detentions ('| Date | Cities | Detained |')."""
+    if not block.columns:
+        return None
+    cells = table_cells(block.text)
+    for position, heading in enumerate(block.columns):
+        if position > 0 and position < len(cells) and mentions_detention(heading, reading):
+            return cells[position]
+    return None
+
+
+def bracketed_place(key: str, reading: Reading) -> Place | None:
+    """'25 September (Makhachkala)': the city a key names in brackets."""
+    for aside in _BRACKETED.findall(key):
+        places = [t for t in tag(aside, reading.find_sites) if t.has("PLACE")]
+        if len(places) == 1:
+            return place_of_token(places[0], PlaceContext(reading.capital))
+    return None
 
 
 def _is_dated_key(tokens: list[Token]) -> bool:

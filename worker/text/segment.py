@@ -44,6 +44,8 @@ class Block:
     intro: str | None = None
     #: The line (paragraph) before the intro, where the source of a list is often named.
     intro_context: str | None = None
+    #: A table row's column headings ("| City | Detained |"), when the table has a heading row.
+    columns: tuple[str, ...] | None = None
     #: A key-value line is one unit; other blocks are split into sentences once, for every reader.
     sentences: list[str] = field(init=False)
 
@@ -84,8 +86,7 @@ def split_key_value(line: str) -> tuple[str, str] | None:
     if len(line) > MAX_KEY_VALUE_CHARS:
         return None
     if line.startswith("|"):
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        cells = [cell for cell in cells if cell]
+        cells = [cell for cell in table_cells(line) if cell]
         return (cells[0], " · ".join(cells[1:])) if len(cells) >= 2 else None
     separator = _KEY_SEPARATOR.search(line)
     if separator is None or separator.start() == 0:
@@ -96,6 +97,19 @@ def split_key_value(line: str) -> tuple[str, str] | None:
     if key.endswith((".", "!", "?")):
         return None
     return key, value
+
+
+def table_cells(line: str) -> list[str]:
+    """'| Moscow | 2,523 |' -> ['Moscow', '2,523'] (empty cells kept: a row's cells line up with its headings)."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+_TABLE_RULE_CELL = re.compile(r":?-{3,}:?")
+
+
+def is_table_rule(line: str | None) -> bool:
+    """'|---|:---:|': the line under a table's heading row."""
+    return bool(line) and line.startswith("|") and all(_TABLE_RULE_CELL.fullmatch(cell) for cell in table_cells(line))
 
 
 def value_items(value: str) -> list[str]:
@@ -146,18 +160,28 @@ def segment(lines: list[str], has_title: bool) -> list[Block]:
     if title is not None:
         blocks.append(Block("title", title, 0))
     heading = intro = intro_context = None
+    columns: tuple[str, ...] | None = None
     previous_text: str | None = None
     for position, raw in enumerate(body):
         line, bulleted = strip_bullet(raw)
         next_line = body[position + 1] if position + 1 < len(body) else None
         index = len(blocks)
+        if is_table_rule(line):
+            continue
+        if line.startswith("|") and is_table_rule(next_line):
+            # A table's heading row introduces its rows as a list's intro does; the rows keep its columns.
+            intro, intro_context, columns = line, previous_text, tuple(table_cells(line))
+            blocks.append(Block("intro", line, index, heading=heading))
+            previous_text = line
+            continue
         pair = split_key_value(line)
         if pair and (pair[1] or "").strip():
-            blocks.append(Block("key_value", line, index, pair[0], pair[1], heading, intro, intro_context))
+            row_columns = columns if line.startswith("|") and intro is not None else None
+            blocks.append(Block("key_value", line, index, pair[0], pair[1], heading, intro, intro_context, row_columns))
         elif bulleted:
             blocks.append(Block("list_item", line, index, heading=heading, intro=intro, intro_context=intro_context))
         elif is_intro(line):
-            intro, intro_context = line, previous_text
+            intro, intro_context, columns = line, previous_text, None
             blocks.append(Block("intro", line, index, heading=heading))
         elif is_heading(line, next_line):
             heading = line
@@ -165,6 +189,6 @@ def segment(lines: list[str], has_title: bool) -> list[Block]:
         else:
             blocks.append(Block("paragraph", line, index, heading=heading))
             # A paragraph ends a list or a card run; a heading stays in force for the paragraphs of its section.
-            intro = intro_context = None
+            intro = intro_context = columns = None
         previous_text = line
     return blocks
