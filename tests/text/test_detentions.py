@@ -168,8 +168,8 @@ def test_a_list_items_key_may_name_a_citys_region_in_brackets():
 
 def test_a_list_item_that_is_a_sentence_of_its_own_is_not_a_bare_count():
     text = ("Protests in Russia\n\nThe largest numbers of detentions were:\n• Moscow: 900\n\nKey concerns\n"
-            "• Prosecution: at least 14 protesters face criminal charges, some under an article that carries up to ten "
-            "years in prison.")
+            "• Prosecution: at least 14 protesters face criminal charges, some under Article 318 (violence against an "
+            "official).")
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(900, "Moscow")]
 
 

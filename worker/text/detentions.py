@@ -168,7 +168,7 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
         earlier_detention = bool(accepted) or (after_detention_figure and not passed_over)
         match = first_frame(possible, tokens, at, earlier_detention, detention_context)
         frame_id = match.frame.id if match else None
-        if match is None and in_detention_list and not accepted and is_a_bare_count(tokens, at):
+        if match is None and in_detention_list and not accepted and not passed_over and is_a_bare_count(tokens, at):
             frame_id = "detention-list-item"
         if frame_id is None:
             passed_over = True
