@@ -97,7 +97,8 @@ def test_the_reader_is_a_process_unless_inline_is_asked_for_and_nothing_else_is_
                                              ("PROTEST_TALLY_HEALTH_STALL_SECONDS", "health_stall_seconds"),
                                              ("PROTEST_TALLY_STOP_SECONDS", "stop_seconds"),
                                              ("PROTEST_TALLY_BROKER_WAIT_SECONDS", "broker_wait_seconds"),
-                                             ("PROTEST_TALLY_REBALANCE_STALL_SECONDS", "rebalance_stall_seconds")])
+                                             ("PROTEST_TALLY_REBALANCE_STALL_SECONDS", "rebalance_stall_seconds"),
+                                             ("PROTEST_TALLY_PRODUCER_LINGER_SECONDS", "producer_linger_seconds")])
 @pytest.mark.parametrize("value", ["abc", "nan", "-1", "inf", ""])
 def test_a_duration_that_is_not_a_number_of_seconds_is_refused_with_the_variable_named(monkeypatch, name, field, value):
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "b:1")

@@ -16,6 +16,7 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 #: aiokafka's default batch per partition; 1 puts each record in a batch of its own (needed on tansu, see its limits).
 DEFAULT_PRODUCER_BATCH_BYTES = 16384
+DEFAULT_PRODUCER_LINGER_SECONDS = "0.02"
 
 CACHE_DIR = Path(os.environ.get("PROTEST_TALLY_CACHE", Path.home() / ".cache" / "protest-tally"))
 #: Written by `python -m worker broker` so that other commands on this machine find the embedded broker.
@@ -140,6 +141,9 @@ class Settings:
     progress_check_interval: float
     health_stall_seconds: float
     producer_batch_bytes: int
+    #: How long the worker's producer waits to fill a batch (Kafka's linger.ms): fewer, larger requests cost the broker
+    #: and the worker less CPU per record, for that much more latency.
+    producer_linger_seconds: float
     #: How long a stop may wait for the broker to take the last deliveries and commits (worker.stages.supervision).
     stop_seconds: float
     #: How long a starting worker waits for a broker to answer (worker.topics.started_admin) before it gives up.
@@ -175,6 +179,7 @@ class Settings:
             progress_check_interval=seconds(env, "PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0"),
             health_stall_seconds=seconds(env, "PROTEST_TALLY_HEALTH_STALL_SECONDS", "30"),
             producer_batch_bytes=int(env.get("PROTEST_TALLY_PRODUCER_BATCH_BYTES", str(DEFAULT_PRODUCER_BATCH_BYTES))),
+            producer_linger_seconds=seconds(env, "PROTEST_TALLY_PRODUCER_LINGER_SECONDS", DEFAULT_PRODUCER_LINGER_SECONDS),
             stop_seconds=seconds(env, "PROTEST_TALLY_STOP_SECONDS", "8"),
             broker_wait_seconds=seconds(env, "PROTEST_TALLY_BROKER_WAIT_SECONDS", "60"),
             rebalance_stall_seconds=seconds(env, "PROTEST_TALLY_REBALANCE_STALL_SECONDS", "60"),

@@ -19,14 +19,17 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from schemas import Report
 from worker.records import read_article, read_feed_item
-from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection, TopicNames
+from worker.settings import DEFAULT_PRODUCER_LINGER_SECONDS, MAX_MESSAGE_BYTES, KafkaConnection, TopicNames, seconds
 from worker.tally import Change, Publication, Tally, route_report
 
 
 async def run(kafka: KafkaConnection, topics: TopicNames, group: str) -> None:
     consumer = AIOKafkaConsumer(topics.raw, topics.reports, **kafka.client_options(), group_id=group,
                                 enable_auto_commit=False, auto_offset_reset="earliest", max_partition_fetch_bytes=MAX_MESSAGE_BYTES)
-    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", linger_ms=5, max_request_size=MAX_MESSAGE_BYTES)
+    # The worker's linger (the same setting), for the same work.
+    linger = seconds(dict(os.environ), "PROTEST_TALLY_PRODUCER_LINGER_SECONDS", DEFAULT_PRODUCER_LINGER_SECONDS)
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", linger_ms=round(linger * 1000),
+                                max_request_size=MAX_MESSAGE_BYTES)
     tally, versions, applied = Tally({}), {}, itertools.count()
     await consumer.start()
     await producer.start()

@@ -45,11 +45,13 @@ def synth_documents(items: int, seed: int = 7) -> list[ArchivedDocument]:
 
 def print_conditions(broker, documents: list[ArchivedDocument], partitions: int) -> None:
     sizes = [len(item.model_dump_json()) for item in feed_items(documents[:1000])]
+    settings = Settings.from_env()
     print(f"conditions: {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
           f"{broker.kind} {getattr(broker, 'version', '')} (one node, embedded), {partitions} partitions, "
           f"{runtime_versions()}, "
           f"feed items of {statistics.mean(sizes):.0f} bytes on average (synthetic, `python -m worker synth`), "
-          f"items read in {READER_PLACES[(reader := Settings.from_env().reader)]} (PROTEST_TALLY_READER={reader})",
+          f"items read in {READER_PLACES[settings.reader]} (PROTEST_TALLY_READER={settings.reader}), "
+          f"producers linger {settings.producer_linger_seconds * 1000:g} ms (PROTEST_TALLY_PRODUCER_LINGER_SECONDS)",
           flush=True)
 
 
