@@ -189,3 +189,10 @@ def test_a_tables_count_is_read_from_the_column_headed_by_detentions():
             "Most were released within a day.")
     claims = analyze(text, "t").detentions
     assert [(c.count, c.place, c.scope) for c in claims] == [(1386, "nationwide", "day"), (101, "Makhachkala", "day")]
+
+
+def test_a_table_without_outer_bars_and_with_abbreviated_months_is_read():
+    text = ("Mobilisation protests\n\nDaily totals of people detained, by OVD-Info:\n\nDate | Cities | Detained\n"
+            "21 Sep (Wed) | 38 | 1,386\n24 Sep (Sat) | 33 | 848\n\nDays without detentions are left out.")
+    claims = analyze(text, "t").detentions
+    assert [(c.count, c.place, c.scope) for c in claims] == [(1386, "nationwide", "day"), (848, "nationwide", "day")]

@@ -3,7 +3,7 @@
 import pytest
 
 from worker.text.segment import (
-    is_heading, is_table_rule, join_broken_lines, segment, split_key_value, strip_bullet, strip_citations,
+    is_heading, is_table_heading, is_table_rule, join_broken_lines, segment, split_key_value, strip_bullet, strip_citations,
     strip_date_stamp, strip_timestamp, table_cells, value_items,
 )
 
@@ -91,3 +91,14 @@ def test_a_table_with_a_heading_row():
         ("paragraph", None, None),
     ]
     assert table_cells("| 25 September (Makhachkala) |  | 101+ |") == ["25 September (Makhachkala)", "", "101+"]
+
+
+@pytest.mark.parametrize(("line", "next_line", "heading"), [
+    ("| City | Detained |", "|---|---|", True),
+    ("Date | Cities | Detained", "21 Sep (Wed) | 38 | 1,386", True),
+    ("Date | Cities | Detained", "Moscow | Reuters", False),
+    ("Moscow | Reuters", "Police detained 40 people.", False),
+    ("21 Sep | 38 | 1,386", "24 Sep | 33 | 848", False),
+])
+def test_a_tables_heading_row(line, next_line, heading):
+    assert is_table_heading(line, next_line) is heading

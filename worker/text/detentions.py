@@ -14,7 +14,7 @@ from schemas import NATIONWIDE, DetentionClaim, Place, Scope
 from worker.text.attach import PlaceContext, article_capital, place_for, place_of_token
 from worker.text.frames import Frame, FrameMatch, frames, match_frame
 from worker.text.lexicon import Token, lexicon, tag
-from worker.text.numbers import Figure, find_figures
+from worker.text.numbers import MONTH_WORDS, Figure, find_figures
 from worker.text.places import CityMention
 from worker.text.scope import reports_a_day, scope_of, scope_of_figure
 from worker.text.segment import Block, table_cells, value_items
@@ -284,9 +284,7 @@ def bracketed_place(key: str, reading: Reading) -> Place | None:
 
 
 def _is_dated_key(tokens: list[Token]) -> bool:
-    months = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-              "november", "december"}
-    return any(t.text in months for t in tokens)
+    return any(t.text in MONTH_WORDS for t in tokens)
 
 
 def _read_value(value: str, block: Block, reading: Reading, place: Place | None, nationwide: bool,

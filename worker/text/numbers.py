@@ -142,7 +142,7 @@ def parse_words(phrase: str) -> int:
 
 
 #: Month names and their abbreviations, whole words: 'Nov 14' is a date, 'Novosibirsk 14' a count.
-_MONTH_WORDS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+MONTH_WORDS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
                           "nov", "dec"})
 # "21:27", "10 a.m.", "9.48 p.m.", "7pm": a clock time right after the number.
@@ -158,7 +158,7 @@ def is_date_or_time(sentence: str, start: int, end: int) -> bool:
         return True
     before = _WORD_BEFORE.search(sentence[max(0, start - 12): start])
     after = _WORD_AFTER.match(sentence[end: end + 12])
-    return any(m is not None and m.group(1)[:1].isupper() and m.group(1).lower() in _MONTH_WORDS for m in (before, after))
+    return any(m is not None and m.group(1)[:1].isupper() and m.group(1).lower() in MONTH_WORDS for m in (before, after))
 
 
 def is_year_range(low: str, high: str) -> bool:

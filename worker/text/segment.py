@@ -112,6 +112,18 @@ def is_table_rule(line: str | None) -> bool:
     return bool(line) and line.startswith("|") and all(_TABLE_RULE_CELL.fullmatch(cell) for cell in table_cells(line))
 
 
+def is_table_heading(line: str, next_line: str | None) -> bool:
+    """A table's heading row: a row of cells above the rule ('| City | Detained |' / '|---|---|'), or a row of words
+    above a row of as many cells with a figure ('Date | Cities | Detained' / '21 Sep (Wed) | 38 | 1,386')."""
+    if "|" not in line or not next_line:
+        return False
+    if line.startswith("|") and is_table_rule(next_line):
+        return True
+    cells, next_cells = table_cells(line), table_cells(next_line)
+    return ("|" in next_line and len(cells) >= 2 and len(cells) == len(next_cells)
+            and not any(char.isdigit() for char in line) and any(char.isdigit() for char in next_line))
+
+
 def value_items(value: str) -> list[str]:
     """'25 September: 100+ · 26 September: 200+' -> two items."""
     return [item for item in _LIST_SPLIT.split(value) if item]
@@ -168,7 +180,7 @@ def segment(lines: list[str], has_title: bool) -> list[Block]:
         index = len(blocks)
         if is_table_rule(line):
             continue
-        if line.startswith("|") and is_table_rule(next_line):
+        if is_table_heading(line, next_line):
             # A table's heading row introduces its rows as a list's intro does; the rows keep its columns.
             intro, intro_context, columns = line, previous_text, tuple(table_cells(line))
             blocks.append(Block("intro", line, index, heading=heading))
@@ -176,7 +188,7 @@ def segment(lines: list[str], has_title: bool) -> list[Block]:
             continue
         pair = split_key_value(line)
         if pair and (pair[1] or "").strip():
-            row_columns = columns if line.startswith("|") and intro is not None else None
+            row_columns = columns if "|" in line and intro is not None else None
             blocks.append(Block("key_value", line, index, pair[0], pair[1], heading, intro, intro_context, row_columns))
         elif bulleted:
             blocks.append(Block("list_item", line, index, heading=heading, intro=intro, intro_context=intro_context))
