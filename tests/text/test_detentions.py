@@ -196,3 +196,8 @@ def test_a_table_without_outer_bars_and_with_abbreviated_months_is_read():
             "21 Sep (Wed) | 38 | 1,386\n24 Sep (Sat) | 33 | 848\n\nDays without detentions are left out.")
     claims = analyze(text, "t").detentions
     assert [(c.count, c.place, c.scope) for c in claims] == [(1386, "nationwide", "day"), (848, "nationwide", "day")]
+
+
+def test_weekends_are_not_people():
+    text = "Protests in Russia\n\nBy the group's count, more than 9,000 people have been detained over two weekends."
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(9000, "nationwide")]
