@@ -78,6 +78,10 @@ def test_a_word_that_begins_like_a_month_makes_no_date(sentence, count):
     assert [f.count for f in find_figures(sentence)] == [count]
 
 
+def test_a_qualified_number_after_a_date_is_a_count():
+    assert [f.text for f in find_figures("Since 21 September more than 2,400 people were detained")] == ["more than 2,400"]
+
+
 _NEWS_WORDS = ["police", "detained", "people", "more", "than", "at", "least", "about", "some", "a", "dozen", "half",
                "twenty", "five", "one", "no", "one", "between", "and", "to", "hundreds", "of", "in", "Moscow", "up",
                "nearly", "thousand", "approx.", "tens", "thousands", "nobody", "well", "over", "1,474", "70 000", "12",

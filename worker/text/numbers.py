@@ -193,7 +193,9 @@ def find_figures(sentence: str) -> list[Figure]:
     for match in figure_matches(sentence):
         if match.group("low") and is_year_range(match.group("low"), match.group("high")):
             continue
-        if (match.group("digits") or match.group("low")) and is_date_or_time(sentence, match.start(), match.end()):
+        # The word before the number itself, after any qualifier: 'since 21 September more than 2,400' is a count.
+        number = "digits" if match.group("digits") else "low" if match.group("low") else None
+        if number and is_date_or_time(sentence, match.start(number), match.end()):
             continue
         words = match.group("words")
         if words and words.lower() in ("one", "a") and not match.group("qualifier"):
