@@ -201,3 +201,9 @@ def test_a_table_without_outer_bars_and_with_abbreviated_months_is_read():
 def test_weekends_are_not_people():
     text = "Protests in Russia\n\nBy the group's count, more than 9,000 people have been detained over two weekends."
     assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(9000, "nationwide")]
+
+
+def test_a_city_label_before_a_colon_places_every_clause_of_its_line():
+    text = ("Regions\n\nKrasnoyarsk: police said 48 people had been taken to police stations after the march; "
+            "OVD-Info counted 68.")
+    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(48, "Krasnoyarsk"), (68, "Krasnoyarsk")]

@@ -159,15 +159,21 @@ def places_before(tokens: list[Token], start: int, at: int, context: PlaceContex
     return tuple(dict.fromkeys(p for p in found if p))
 
 
-#: Tokens a date or time stamp before a dash or colon can take at a sentence's start ("25 September -", "Update:").
-MAX_STAMP_TOKENS = 4
+#: Tokens a label before a dash or colon can take at a sentence's start ("25 September -", "Kazan (Tatarstan):").
+MAX_LABEL_TOKENS = 5
+_LABEL_PARTS = frozenset({"PLACE", "LPAREN", "RPAREN"})
 
 
 def leading_locative(tokens: list[Token], context: PlaceContext) -> tuple[Place, ...]:
     """'In Yakutsk, dozens of women danced ..., and police detained 16 of them': the sentence's opening place, after
-    a time line's stamp ('25 September - In Makhachkala, women confront police; 101 people are detained')."""
-    opening = next((position + 1 for position, token in enumerate(tokens[:MAX_STAMP_TOKENS])
+    a time line's stamp ('25 September - In Makhachkala, women confront police; 101 people are detained'), or the
+    city a label names ('Krasnoyarsk: police said 48 people were detained; OVD-Info counted 68')."""
+    opening = next((position + 1 for position, token in enumerate(tokens[:MAX_LABEL_TOKENS])
                     if token.has("DASH") or token.has("COLON")), 0)
+    label = tokens[:opening - 1]
+    if label and label[0].has("PLACE") and all(t.categories & _LABEL_PARTS for t in label):
+        place = place_of_token(label[0], context)
+        return (place,) if place else ()
     for position in range(opening, min(opening + MAX_LOCATIVE_GAP + 1, len(tokens))):
         token = tokens[position]
         if token.has("PLACE"):
