@@ -16,7 +16,6 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 #: aiokafka's default batch per partition; 1 puts each record in a batch of its own (needed on tansu, see its limits).
 DEFAULT_PRODUCER_BATCH_BYTES = 16384
-DEFAULT_PRODUCER_LINGER_SECONDS = "0.02"
 
 CACHE_DIR = Path(os.environ.get("PROTEST_TALLY_CACHE", Path.home() / ".cache" / "protest-tally"))
 #: Written by `python -m worker broker` so that other commands on this machine find the embedded broker.
@@ -179,7 +178,7 @@ class Settings:
             progress_check_interval=seconds(env, "PROTEST_TALLY_PROGRESS_CHECK_SECONDS", "5.0"),
             health_stall_seconds=seconds(env, "PROTEST_TALLY_HEALTH_STALL_SECONDS", "30"),
             producer_batch_bytes=int(env.get("PROTEST_TALLY_PRODUCER_BATCH_BYTES", str(DEFAULT_PRODUCER_BATCH_BYTES))),
-            producer_linger_seconds=seconds(env, "PROTEST_TALLY_PRODUCER_LINGER_SECONDS", DEFAULT_PRODUCER_LINGER_SECONDS),
+            producer_linger_seconds=seconds(env, "PROTEST_TALLY_PRODUCER_LINGER_SECONDS", "0.02"),
             stop_seconds=seconds(env, "PROTEST_TALLY_STOP_SECONDS", "8"),
             broker_wait_seconds=seconds(env, "PROTEST_TALLY_BROKER_WAIT_SECONDS", "60"),
             rebalance_stall_seconds=seconds(env, "PROTEST_TALLY_REBALANCE_STALL_SECONDS", "60"),

@@ -7,6 +7,11 @@ from worker.text.sources import find_source
 from schemas import DetentionClaim
 
 
+def counts_and_places(text: str) -> list[tuple[int, str]]:
+    """What a page's claims say, in order: each figure's count and place."""
+    return [(claim.count, claim.place) for claim in analyze(text, "t").detentions]
+
+
 @pytest.mark.parametrize(
     ("sentence", "scope"),
     [
@@ -89,19 +94,19 @@ def test_the_scope_of_a_figure_is_its_clause_before_its_sentence(sentence, figur
 def test_a_figure_without_a_place_is_where_the_sentence_before_saw_detentions():
     text = ("Live: protests in Russia\n\n18:05 - In Kazan, police are detaining people outside the theatre. "
             "At least 35 have been held, a local outlet reports.")
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(35, "Kazan")]
+    assert counts_and_places(text) == [(35, "Kazan")]
 
 
 def test_a_figure_without_a_place_is_in_the_one_city_the_sentence_before_named():
     text = ("Protests in Russia\n\nIn Nalchik, about 40 women confronted officials outside the town hall. "
             "Police detained seven people, local media reported.")
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(7, "Nalchik")]
+    assert counts_and_places(text) == [(7, "Nalchik")]
 
 
 def test_a_figure_for_the_whole_country_stays_nationwide_after_a_sentence_naming_a_city():
     text = ("Protests in Russia\n\nThe first rally began in Khabarovsk. "
             "Police detained 900 people across the country, OVD-Info said.")
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(900, "nationwide")]
+    assert counts_and_places(text) == [(900, "nationwide")]
 
 
 def test_a_part_of_a_figure_no_frame_took_is_no_detention_figure():
@@ -118,37 +123,37 @@ def test_what_courts_did_to_detained_people_is_no_detention_figure(sentence):
 
 def test_a_whole_count_of_a_place_named_before_it_is_that_places():
     text = "Protests in Russia\n\nIn the Tatar capital, 41 people were detained in total, the ministry said."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(41, "Kazan")]
+    assert counts_and_places(text) == [(41, "Kazan")]
 
 
 def test_a_whole_count_with_no_place_is_nationwide():
     text = "Protests in Russia\n\nPolice detained 300 people in Omsk. In total, 2,100 people were detained, OVD-Info said."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(300, "Omsk"), (2100, "nationwide")]
+    assert counts_and_places(text) == [(300, "Omsk"), (2100, "nationwide")]
 
 
 def test_a_figure_most_of_which_was_in_one_city_is_not_that_citys():
     text = "Protests in Russia\n\nAcross Russia, more than 1,700 people were held on Sunday, most of them in Moscow."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(1700, "nationwide")]
+    assert counts_and_places(text) == [(1700, "nationwide")]
 
 
 def test_taken_to_a_police_station_is_detained():
     text = "Protests in Russia\n\nIn Tomsk, three students were taken to a police station."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(3, "Tomsk")]
+    assert counts_and_places(text) == [(3, "Tomsk")]
 
 
 def test_a_city_list_under_a_heading_that_names_a_detention_monitor_counts_detentions():
     text = "Daily digest\n\nBY CITY (OVD-Info)\nMoscow - 820\nKazan - 37\n\nThe digest is published every evening."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(820, "Moscow"), (37, "Kazan")]
+    assert counts_and_places(text) == [(820, "Moscow"), (37, "Kazan")]
 
 
 def test_a_time_lines_stamp_does_not_hide_the_sentences_opening_place():
     text = "Timeline\n\n27 September - In Kyzyl, women block a road; 19 people are detained."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(19, "Kyzyl")]
+    assert counts_and_places(text) == [(19, "Kyzyl")]
 
 
 def test_a_part_of_those_detentions_told_with_its_place_is_that_places():
     text = "Protests in Russia\n\nOVD-Info counted 2,000 detentions; at least 900 of those detentions took place in Moscow."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(2000, "nationwide"), (900, "Moscow")]
+    assert counts_and_places(text) == [(2000, "nationwide"), (900, "Moscow")]
 
 
 def test_a_count_a_monitor_of_detentions_gives_is_a_detention_count():
@@ -158,24 +163,24 @@ def test_a_count_a_monitor_of_detentions_gives_is_a_detention_count():
 
 def test_a_city_heading_in_capitals_places_the_figures_under_it():
     text = "Regions\n\nTOMSK\nDetained: 31, according to OVD-Info.\n\nThe rallies ended by nine."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(31, "Tomsk")]
+    assert counts_and_places(text) == [(31, "Tomsk")]
 
 
 def test_a_list_items_key_may_name_a_citys_region_in_brackets():
     text = "Protests in Russia\n\nDetentions by city:\n• Kazan (Tatarstan): 47, per OVD-Info\n• Ufa (Bashkortostan): 12"
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(47, "Kazan"), (12, "Ufa")]
+    assert counts_and_places(text) == [(47, "Kazan"), (12, "Ufa")]
 
 
 def test_a_list_item_that_is_a_sentence_of_its_own_is_not_a_bare_count():
     text = ("Protests in Russia\n\nThe largest numbers of detentions were:\n• Moscow: 900\n\nKey concerns\n"
             "• Prosecution: at least 14 protesters face criminal charges, some under Article 318 (violence against an "
             "official).")
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(900, "Moscow")]
+    assert counts_and_places(text) == [(900, "Moscow")]
 
 
 def test_police_taking_away_people_detain_them():
     text = "Protests in Russia\n\nIn Chita, police have taken away several dozen people from the square."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(24, "Chita")]
+    assert counts_and_places(text) == [(24, "Chita")]
 
 
 def test_arrests_for_arson_are_not_of_protesters():
@@ -200,10 +205,10 @@ def test_a_table_without_outer_bars_and_with_abbreviated_months_is_read():
 
 def test_weekends_are_not_people():
     text = "Protests in Russia\n\nBy the group's count, more than 9,000 people have been detained over two weekends."
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(9000, "nationwide")]
+    assert counts_and_places(text) == [(9000, "nationwide")]
 
 
 def test_a_city_label_before_a_colon_places_every_clause_of_its_line():
     text = ("Regions\n\nKrasnoyarsk: police said 48 people had been taken to police stations after the march; "
             "OVD-Info counted 68.")
-    assert [(c.count, c.place) for c in analyze(text, "t").detentions] == [(48, "Krasnoyarsk"), (68, "Krasnoyarsk")]
+    assert counts_and_places(text) == [(48, "Krasnoyarsk"), (68, "Krasnoyarsk")]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -19,16 +18,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from schemas import Report
 from worker.records import read_article, read_feed_item
-from worker.settings import DEFAULT_PRODUCER_LINGER_SECONDS, MAX_MESSAGE_BYTES, KafkaConnection, TopicNames, seconds
+from worker.settings import MAX_MESSAGE_BYTES, KafkaConnection, Settings, TopicNames
 from worker.tally import Change, Publication, Tally, route_report
 
 
-async def run(kafka: KafkaConnection, topics: TopicNames, group: str) -> None:
+async def run(kafka: KafkaConnection, topics: TopicNames, group: str, linger_seconds: float) -> None:
     consumer = AIOKafkaConsumer(topics.raw, topics.reports, **kafka.client_options(), group_id=group,
                                 enable_auto_commit=False, auto_offset_reset="earliest", max_partition_fetch_bytes=MAX_MESSAGE_BYTES)
-    # The worker's linger (the same setting), for the same work.
-    linger = seconds(dict(os.environ), "PROTEST_TALLY_PRODUCER_LINGER_SECONDS", DEFAULT_PRODUCER_LINGER_SECONDS)
-    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", linger_ms=round(linger * 1000),
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", linger_ms=round(linger_seconds * 1000),
                                 max_request_size=MAX_MESSAGE_BYTES)
     tally, versions, applied = Tally({}), {}, itertools.count()
     await consumer.start()
@@ -73,4 +70,6 @@ async def publish(producer: AIOKafkaProducer, topics: TopicNames, publication: P
 
 
 if __name__ == "__main__":
-    asyncio.run(run(KafkaConnection.from_env(os.environ["KAFKA_BOOTSTRAP_SERVERS"]), TopicNames.with_prefix(sys.argv[1]), sys.argv[2]))
+    settings = Settings.from_env()
+    # The worker's linger (the same setting), for the same work.
+    asyncio.run(run(settings.kafka, TopicNames.with_prefix(sys.argv[1]), sys.argv[2], settings.producer_linger_seconds))

@@ -234,12 +234,12 @@ def read_key_value(block: Block, reading: Reading) -> None:
     place, heading_nationwide = heading_place(block.heading, reading)
     key_places = [t for t in key_tokens if t.has("PLACE")]
     key_is_place = len(key_places) == 1 and len([t for t in key_tokens if t.text.isalpha()]) <= 2 + len(key_places[0].text.split())
+    key_place = place_of_token(key_places[0], PlaceContext(reading.capital)) if key_places else None
     in_list = mentions_detention(block.intro, reading) or mentions_detention(block.intro_context, reading) or (
         mentions_detention(block.heading, reading))
     count_cell = detention_cell(block, reading)
     if count_cell is not None:
-        row_place = (place_of_token(key_places[0], PlaceContext(reading.capital)) if key_is_place else None) or (
-            bracketed_place(block.key or "", reading)) or place
+        row_place = (key_place if key_is_place else None) or bracketed_place(block.key or "", reading) or place
         scope = "day" if _is_dated_key(key_tokens) else None
         _read_value(count_cell, block, reading, row_place, row_place is None, scope=scope)
         return
@@ -257,7 +257,7 @@ def read_key_value(block: Block, reading: Reading) -> None:
     if in_list and _is_dated_key(key_tokens):
         _read_value(block.value or "", block, reading, place, heading_nationwide or not place, scope="day")
         return
-    read_sentence(block.text, reading, heading_place=place or (key_places and place_of_token(key_places[0], PlaceContext(reading.capital))) or None)
+    read_sentence(block.text, reading, heading_place=place or key_place)
 
 
 _BRACKETED = re.compile(r"\s*\([^()]*\)")

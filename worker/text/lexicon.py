@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 from schemas import Place
-from worker.text.numbers import Figure, find_figures
+from worker.text.numbers import RUNNING_COUNT_VERBS, Figure, find_figures
 from worker.text.phrase_index import PhraseIndex
 from worker.text.places import CityMention
 
@@ -197,13 +197,8 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
     return merged
 
 
-#: A figure whose qualifier is a verb of a running count: "exceeded 4,300", "past 2,761".
-_TALLY_QUALIFIERS = ("past", "exceeded", "exceeding", "exceeds", "topped", "tops", "surpassed", "surpasses", "passed",
-                     "passes", "crossed", "crosses")
-
-
 def _figure_categories(figure: Figure) -> frozenset[str]:
-    if figure.text.lower().startswith(_TALLY_QUALIFIERS):
+    if figure.text.lower().startswith(RUNNING_COUNT_VERBS):
         return frozenset({"FIGURE", "TALLY_FIGURE"})
     return frozenset({"FIGURE"})
 

@@ -36,14 +36,15 @@ _UNITS = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "k": 1000, "m": 1_000_000}
 
+#: A running count's verb as the qualifier of its figure, past and present ("passed 1,000", headlines' "passes 7,000").
+RUNNING_COUNT_VERBS = ("past", "exceeded", "exceeding", "exceeds", "surpassed", "surpasses", "topped", "tops", "passed",
+                       "passes", "crossed", "crosses")
+
 #: Words before a figure that say how it bounds the truth.
 QUALIFIER_WORDS: dict[str, Qualifier] = {
     "more than": "more_than", "more then": "more_than", "over": "more_than", "upwards of": "more_than",
     "in excess of": "more_than", "above": "more_than", "well over": "more_than", "well above": "more_than",
-    # a running count's verb, past and present ("passed 1,000", headlines' "passes 7,000")
-    "past": "more_than", "exceeded": "more_than", "exceeding": "more_than", "exceeds": "more_than",
-    "surpassed": "more_than", "surpasses": "more_than", "topped": "more_than", "tops": "more_than",
-    "passed": "more_than", "passes": "more_than", "crossed": "more_than", "crosses": "more_than",
+    **dict.fromkeys(RUNNING_COUNT_VERBS, "more_than"),
     "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least", "not less than": "at_least",
     "a minimum of": "at_least",
     "about": "about", "around": "about", "some": "about", "roughly": "about", "approximately": "about",
