@@ -212,3 +212,9 @@ def test_a_city_label_before_a_colon_places_every_clause_of_its_line():
     text = ("Regions\n\nKrasnoyarsk: police said 48 people had been taken to police stations after the march; "
             "OVD-Info counted 68.")
     assert counts_and_places(text) == [(48, "Krasnoyarsk"), (68, "Krasnoyarsk")]
+
+
+def test_the_city_after_a_figure_is_the_city_its_sentence_named_before_it():
+    text = ("Protests in the regions\n\nThe first rallies began in Khabarovsk at dawn. "
+            "In Tomsk, officers detained 19 protesters outside the city's drama theatre.")
+    assert counts_and_places(text) == [(19, "Tomsk")]

@@ -105,8 +105,10 @@ def places_after(tokens: list[Token], at: int, end: int, context: PlaceContext) 
         if token.has("BREAKDOWN_LEAD") and tokens[position - 1].has("COMMA"):
             break  # ', with a third of them in Moscow': a part of the figure, not its place
         if token.has("LOCATIVE") or token.has("ANAPHORIC_PLACE"):
-            if token.has("ANAPHORIC_PLACE") and len(context.previous_places) == 1:
-                return context.previous_places
+            if token.has("ANAPHORIC_PLACE"):
+                named = anaphor_places(tokens, at, context)
+                if named:
+                    return named
             for gap in range(1, MAX_LOCATIVE_GAP + 1):
                 candidate = tokens[position + gap] if position + gap < end else None
                 if candidate is None or candidate.has("FIGURE"):
@@ -140,6 +142,13 @@ def _continues_to_other_cities(tokens: list[Token], position: int, end: int) -> 
     """'in Moscow and dozens of other cities': the list runs on to the rest of the country."""
     following = [t for t in tokens[position + 1: min(end, position + 5)] if not t.has("FIGURE") and t.text != "of"]
     return len(following) >= 2 and following[0].text in _LIST_JOINERS and following[1].has("NATIONWIDE")
+
+
+def anaphor_places(tokens: list[Token], at: int, context: PlaceContext) -> tuple[Place, ...]:
+    """'In Vladivostok, police detained 32 people on the city's central square': the city this sentence named before
+    the figure, else the one city of the sentence before."""
+    return nearest_place_before(tokens, at, context) or (
+        context.previous_places if len(context.previous_places) == 1 else ())
 
 
 def nearest_place_before(tokens: list[Token], at: int, context: PlaceContext) -> tuple[Place, ...]:
