@@ -218,3 +218,9 @@ def test_the_city_after_a_figure_is_the_city_its_sentence_named_before_it():
     text = ("Protests in the regions\n\nThe first rallies began in Khabarovsk at dawn. "
             "In Tomsk, officers detained 19 protesters outside the city's drama theatre.")
     assert counts_and_places(text) == [(19, "Tomsk")]
+
+
+def test_each_item_of_a_list_of_notes_stands_alone_for_its_place():
+    text = ("Anti-war protests\n\nKey points\n• Riot police in Samara detained 12 students outside the university.\n"
+            "• Since March, the monitor has recorded more than 6,000 detentions at anti-war actions.")
+    assert counts_and_places(text) == [(12, "Samara"), (6000, "nationwide")]

@@ -315,7 +315,7 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
             continue
         in_list = block.kind == "list_item" and (mentions_detention(block.intro, reading) or mentions_detention(block.heading, reading))
         place, _ = heading_place(block.heading, reading) if block.kind in ("list_item", "paragraph") else (None, False)
-        if block.kind == "paragraph":
+        if block.kind in ("paragraph", "list_item"):
             reading.previous_places = reading.protest_places = ()
         for sentence in block.sentences:
             read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list, headline=block.kind == "title")
