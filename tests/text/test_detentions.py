@@ -224,3 +224,10 @@ def test_each_item_of_a_list_of_notes_stands_alone_for_its_place():
     text = ("Anti-war protests\n\nKey points\n• Riot police in Samara detained 12 students outside the university.\n"
             "• Since March, the monitor has recorded more than 6,000 detentions at anti-war actions.")
     assert counts_and_places(text) == [(12, "Samara"), (6000, "nationwide")]
+
+
+@pytest.mark.parametrize("participle", ["delivered to police departments", "brought to police stations"])
+def test_people_delivered_to_the_police_are_detained(participle):
+    # How English translations of Russian police statements ("dostavleny v otdely politsii") put it.
+    text = f"Rally in Omsk\n\nIn Omsk, the regional police said 57 people had been {participle} after the rally."
+    assert counts_and_places(text) == [(57, "Omsk")]
