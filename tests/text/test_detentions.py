@@ -231,3 +231,9 @@ def test_people_delivered_to_the_police_are_detained(participle):
     # How English translations of Russian police statements ("dostavleny v otdely politsii") put it.
     text = f"Rally in Omsk\n\nIn Omsk, the regional police said 57 people had been {participle} after the rally."
     assert counts_and_places(text) == [(57, "Omsk")]
+
+
+@pytest.mark.parametrize(("region", "place"), [("across Siberia", "nationwide"), ("in Irkutsk in Siberia", "Irkutsk")])
+def test_a_figure_in_a_part_of_the_country_belongs_to_no_city(region, place):
+    text = f"Protests in Russia\n\nThe rallies started in Omsk at noon. By evening, police had detained 75 people {region}."
+    assert counts_and_places(text) == [(75, place)]

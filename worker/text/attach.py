@@ -228,6 +228,8 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
     opening = leading_locative(tokens, context)
     if opening:
         return opening
+    if any(t.has("MACRO_REGION") for t in tokens[start:end]):
+        return NATIONWIDE_PLACES
     if any(t.has("BREAKDOWN_LEAD") and t.has("PEOPLE") for t in tokens[at + 1: at + 3]):
         earlier = nearest_place_before(tokens, at, context)
         if earlier:
