@@ -237,3 +237,9 @@ def test_people_delivered_to_the_police_are_detained(participle):
 def test_a_figure_in_a_part_of_the_country_belongs_to_no_city(region, place):
     text = f"Protests in Russia\n\nThe rallies started in Omsk at noon. By evening, police had detained 75 people {region}."
     assert counts_and_places(text) == [(75, place)]
+
+
+def test_the_capital_followed_by_a_city_is_that_city():
+    text = ("Call-up protests\n\nHundreds of women blocked a road in the republic of Tuva, outside the capital Kyzyl. "
+            "Police detained 14 of them in the city.")
+    assert counts_and_places(text) == [(14, "Kyzyl")]

@@ -220,4 +220,16 @@ def tag(sentence: str, find_sites: Callable[[str], list[CityMention]], figures: 
         tokens.append(span)
         cursor = span.end
     tokens.extend(_raw_tokens(sentence, cursor, len(sentence)))
-    return _merge_phrases(tokens, lexicon())
+    return _name_the_capital(_merge_phrases(tokens, lexicon()))
+
+
+def _name_the_capital(tokens: list[Token]) -> list[Token]:
+    """'in the capital Makhachkala': the city named right after is the capital meant, not the country's capital;
+    'the capital' is then no place of its own. ('in the capital, Moscow,' stays two mentions of one city.)"""
+    named: list[Token] = []
+    for position, token in enumerate(tokens):
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        if token.place_phrase == CAPITAL and following is not None and following.place is not None:
+            token = token._replace(categories=token.categories - _PLACE, place_phrase=None)
+        named.append(token)
+    return named
