@@ -243,3 +243,8 @@ def test_the_capital_followed_by_a_city_is_that_city():
     text = ("Call-up protests\n\nHundreds of women blocked a road in the republic of Tuva, outside the capital Kyzyl. "
             "Police detained 14 of them in the city.")
     assert counts_and_places(text) == [(14, "Kyzyl")]
+
+
+def test_a_monitors_possessive_is_the_monitor():
+    text = "Anti-war rallies\n\nBy Sunday night, OVD-Info's count for the weekend had gone past 900."
+    assert counts_and_places(text) == [(900, "nationwide")]

@@ -187,7 +187,7 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
             position += length
             continue
         # Most words are a phrase of one word or of none: the table answers without a search for longer ones.
-        single = phrase_tokens.get((token.text,))
+        single = phrase_tokens.get((token.text,)) or _possessive_of_a_phrase(token.text, phrase_tokens)
         if single is None:
             merged.append(token)
         else:
@@ -195,6 +195,14 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
             merged.append(Token(token.text, token.start, token.end, categories | (token.categories - _CAPWORD), place_phrase=city))
         position += 1
     return merged
+
+
+def _possessive_of_a_phrase(word: str, phrase_tokens: dict) -> tuple[frozenset[str], str | None] | None:
+    """"OVD-Info's tally": the possessive of a word is tagged as the word (a place keeps no place phrase)."""
+    if not word.endswith("'s"):
+        return None
+    found = phrase_tokens.get((word[:-2],))
+    return (found[0] - _PLACE, None) if found else None
 
 
 def _figure_categories(figure: Figure) -> frozenset[str]:
