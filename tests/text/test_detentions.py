@@ -248,3 +248,15 @@ def test_the_capital_followed_by_a_city_is_that_city():
 def test_a_monitors_possessive_is_the_monitor():
     text = "Anti-war rallies\n\nBy Sunday night, OVD-Info's count for the weekend had gone past 900."
     assert counts_and_places(text) == [(900, "nationwide")]
+
+
+def test_a_figure_of_the_countrys_police_is_not_the_city_of_the_sentence_before():
+    text = ("Navalny protests\n\nProtesters gathered on the embankment in Samara despite the frost. "
+            "Russian police detained 310 people at the weekend rallies.")
+    assert counts_and_places(text) == [(310, "nationwide")]
+
+
+def test_after_a_nationwide_count_a_figure_without_a_place_is_nationwide_too():
+    text = ("Navalny protests\n\nA police van stood at every corner in Samara. Police detained 2,100 people across "
+            "Russia over the weekend. On Sunday alone, some 900 people were taken into custody.")
+    assert counts_and_places(text) == [(2100, "nationwide"), (900, "nationwide")]

@@ -242,7 +242,8 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
         return NATIONWIDE_PLACES
     if _names_unknown_place(sentence, tokens, at, end):
         return None
-    whole_country = has_nationwide_marker(tokens, 0, len(tokens)) or any(t.has("ALL_TOLD") for t in tokens)
+    whole_country = has_nationwide_marker(tokens, 0, len(tokens)) or any(
+        t.has("ALL_TOLD") or t.has("NATIONAL_FORCE") for t in tokens)
     if len(context.protest_places) == 1 and not whole_country:
         return context.protest_places
     if len(context.previous_places) == 1 and not whole_country:

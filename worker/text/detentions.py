@@ -147,6 +147,9 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
     reading.previous_places = named or reading.previous_places
     if named and any(t.has("PROTEST") for t in tokens):
         reading.protest_places = named
+    if found and not named and all(not candidate.places for candidate in found):
+        # A nationwide count ends the talk of the city before it: what follows it without a place is the country's.
+        reading.previous_places = reading.protest_places = ()
     reading.previous_had_figure = bool(found)
     reading.candidates.extend(found)
     return found
