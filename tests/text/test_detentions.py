@@ -260,3 +260,24 @@ def test_after_a_nationwide_count_a_figure_without_a_place_is_nationwide_too():
     text = ("Navalny protests\n\nA police van stood at every corner in Samara. Police detained 2,100 people across "
             "Russia over the weekend. On Sunday alone, some 900 people were taken into custody.")
     assert counts_and_places(text) == [(2100, "nationwide"), (900, "nationwide")]
+
+
+_SCENE = "Rallies\n\nIn Chita, about 600 people marched along Lenin Street on Saturday, chanting slogans.\n\n"
+
+
+@pytest.mark.parametrize(("next_paragraph", "place"), [
+    ("Police detained 31 of them, the regional police said.", "Chita"),
+    # What the scene does not reach: a running total, a monitor's count of detentions, a named region, the country.
+    ("Police have detained 310 people since the rallies began in January.", "nationwide"),
+    ("OVD-Info has recorded 1,900 detentions at the rallies.", "nationwide"),
+    ("In Buryatia, police detained 31 people.", "nationwide"),
+    ("Russian police detained 3,100 people at the rallies.", "nationwide"),
+])
+def test_a_figure_without_a_place_after_a_paragraph_on_one_citys_protest_is_that_citys(next_paragraph, place):
+    assert [p for _, p in counts_and_places(_SCENE + next_paragraph)] == [place]
+
+
+@pytest.mark.parametrize("between", ["Elsewhere\n\n", "Protests were held in cities all over Russia, and in Chita too.\n\n"])
+def test_a_heading_or_a_nationwide_scene_ends_the_scene(between):
+    text = _SCENE + between + "Police detained 31 people, the regional police said."
+    assert counts_and_places(text) == [(31, "nationwide")]

@@ -16,6 +16,7 @@ from schemas import Place
 from worker.text.lexicon import CAPITAL, REGION, Token
 from worker.text.phrase_index import PhraseIndex
 from worker.text.places import gazetteer
+from worker.text.scope import scope_of_figure
 
 NATIONWIDE_PLACES: tuple[Place, ...] = ()
 #: Tokens between a locative and its city: "in the Siberian city of Chita", "in central Moscow".
@@ -43,6 +44,9 @@ class PlaceContext:
     protest_places: tuple[Place, ...] = ()
     #: Every city the page names: a region stands for its capital only when the page names the capital.
     document_places: frozenset[str] = frozenset()
+    #: The protest cities the paragraph before ended on ("In Tomsk, about 2,000 people walked along Lenin Avenue"):
+    #: the place of a day's figure at the start of the next paragraph that names none ("Police detained 26 of them").
+    scene_places: tuple[Place, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,7 +252,23 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
         return context.protest_places
     if len(context.previous_places) == 1 and not whole_country:
         return context.previous_places
+    if len(context.scene_places) == 1 and not whole_country and not names_a_place(tokens) and (
+            not counts_detentions(tokens, at) and scope_of_figure(sentence, tokens[at].start, tokens[at].end) != "cumulative"):
+        # A running total ("2,407 people since 21 September") or a monitor's count of detentions ("OVD-Info has
+        # recorded 3,700 detentions") is the country's, whatever scene came before.
+        return context.scene_places
     return NATIONWIDE_PLACES
+
+
+def counts_detentions(tokens: list[Token], at: int) -> bool:
+    """'3,700 detentions': a count of events, as monitors keep them for the whole country; people are counted as
+    people ('26 of them', '64 people')."""
+    return at + 1 < len(tokens) and tokens[at + 1].text == "detentions"
+
+
+def names_a_place(tokens: list[Token]) -> bool:
+    """Any place at all, even a region the reader cannot put in a city ('In Tuva, at least 8 people')."""
+    return any(t.has("PLACE") for t in tokens)
 
 
 def _names_unknown_place(sentence: str, tokens: list[Token], at: int, end: int) -> bool:

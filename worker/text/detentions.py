@@ -50,6 +50,8 @@ class Reading:
     candidates: list[Candidate] = field(default_factory=list)
     previous_places: tuple[Place, ...] = ()
     protest_places: tuple[Place, ...] = ()
+    #: The protest cities the paragraph before ended on (PlaceContext.scene_places).
+    scene_places: tuple[Place, ...] = ()
     document_places: frozenset[str] = frozenset()
     previous_had_figure: bool = False
     #: Intro and heading lines are asked about once per block under them.
@@ -125,7 +127,8 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
     """The detention figures of one sentence, each with its places."""
     index = len(reading.sentences)
     reading.sentences.append(text)
-    mentions_detention_word = lexicon().may_mention_detention(text.lower())
+    lowered = text.lower()
+    mentions_detention_word = lexicon().may_mention_detention(lowered)
     if mentions_detention_word:
         reading.detention_sentences.append(text)
     could_hold = mentions_detention_word or in_detention_list or reading.previous_had_figure
@@ -135,12 +138,13 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
         named = tuple(dict.fromkeys(site.place for site in reading.find_sites(text)))
         reading.previous_places = named or reading.previous_places
         if named and (mentions_detention_word or is_about_protest(text)):
-            reading.protest_places = named
+            # "Protests broke out all over Russia, and in Moscow ...": the scene is the country, not its one city.
+            reading.protest_places = () if lexicon().mentions("NATIONWIDE", lowered) else named
         reading.previous_had_figure = False
         return []
     tokens = tag(text, reading.find_sites, figures)
     context = PlaceContext(reading.capital, reading.previous_places, heading_place, reading.protest_places,
-                           reading.document_places)
+                           reading.document_places, reading.scene_places)
     found = [Candidate(figure, places, text, index, frame_id, headline, scope)
              for figure, places, frame_id in detention_figures(tokens, text, context, reading.previous_had_figure, in_detention_list)]
     named = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in tokens if t.has("PLACE")) if p))
@@ -312,12 +316,15 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
     reading = Reading(find_sites, article_capital(" ".join(block.text for block in blocks)))
     reading.document_places = frozenset(m.place.name for block in blocks for sentence in block.sentences
                                         for m in find_sites(sentence))
-    for block in blocks:
+    for position, block in enumerate(blocks):
         if block.kind == "key_value":
             read_key_value(block, reading)
             continue
         in_list = block.kind == "list_item" and (mentions_detention(block.intro, reading) or mentions_detention(block.heading, reading))
         place, _ = heading_place(block.heading, reading) if block.kind in ("list_item", "paragraph") else (None, False)
+        # A heading, a list or a card between two paragraphs ends the scene: what follows it is a new part.
+        follows_a_paragraph = block.kind == "paragraph" and position > 0 and blocks[position - 1].kind == "paragraph"
+        reading.scene_places = reading.protest_places if follows_a_paragraph else ()
         if block.kind in ("paragraph", "list_item"):
             reading.previous_places = reading.protest_places = ()
         for sentence in block.sentences:

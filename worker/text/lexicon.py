@@ -134,6 +134,7 @@ def lexicon() -> Lexicon:
     searches = {name: PhraseSearch(categories[name]["phrases"], whole_words=True) for name in _SEARCHED_CATEGORIES}
     site_words = [p for name in _SEARCHED_CATEGORIES for p in categories[name]["phrases"]]
     searches["PROTEST_SITE"] = PhraseSearch(site_words, whole_words=True)
+    searches["NATIONWIDE"] = PhraseSearch(categories["NATIONWIDE"]["phrases"], whole_words=True)
     stems = loaded["detention_stems"]["stems"]
     phrase_tokens = {key: (frozenset(phrases.get(key, ())) | (_PLACE if key in place_phrases else _NO_CATEGORIES),
                            place_phrases.get(key)) for key in [*phrases, *place_phrases]}
