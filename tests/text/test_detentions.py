@@ -281,3 +281,8 @@ def test_a_figure_without_a_place_after_a_paragraph_on_one_citys_protest_is_that
 def test_a_heading_or_a_nationwide_scene_ends_the_scene(between):
     text = _SCENE + between + "Police detained 31 people, the regional police said."
     assert counts_and_places(text) == [(31, "nationwide")]
+
+
+def test_city_lines_after_a_paragraph_on_detentions_are_its_breakdown():
+    text = "Anti-war actions\n\nPolice have detained 340 people in 20 cities today. Most were students.\n\nTomsk - 40\nOmsk - 25"
+    assert counts_and_places(text) == [(340, "nationwide"), (40, "Tomsk"), (25, "Omsk")]

@@ -43,6 +43,8 @@ def test_live_blog_time_stamps_are_stripped(line, stripped):
 def test_bullets_citations_and_date_stamps():
     assert strip_bullet("• Tomsk: 12") == ("Tomsk: 12", True)
     assert strip_bullet("Tomsk: 12") == ("Tomsk: 12", False)
+    assert strip_bullet("\U0001f3d9 Tomsk \u2014 12") == ("Tomsk \u2014 12", True)  # an emoji leads a post's item
+    assert strip_bullet("\u26a0\ufe0f Tomsk: 12") == ("Tomsk: 12", True)
     assert strip_citations("Arrests: 9,000[12][13]") == "Arrests: 9,000"
     assert strip_date_stamp("date 2022-03-06 Skip to main content") == ""
     assert strip_date_stamp("date 2022-03-06 Police detain hundreds") == "Police detain hundreds"
@@ -102,3 +104,10 @@ def test_a_table_with_a_heading_row():
 ])
 def test_a_tables_heading_row(line, next_line, heading):
     assert is_table_heading(line, next_line) is heading
+
+
+def test_cards_right_after_a_paragraph_have_it_as_their_lead():
+    blocks = segment(["Title", "Police detained 50 people today.", "Tomsk - 12", "Omsk - 9", "Later", "Kazan - 3"], True)
+    assert [(b.text, b.lead) for b in blocks if b.kind == "key_value"] == [
+        ("Tomsk - 12", "Police detained 50 people today."), ("Omsk - 9", "Police detained 50 people today."),
+        ("Kazan - 3", None)]

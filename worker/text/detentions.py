@@ -254,7 +254,7 @@ def read_key_value(block: Block, reading: Reading) -> None:
         for item in value_items(block.value or ""):
             _read_value(item, block, reading, place, heading_nationwide or not place)
         return
-    if key_is_place and in_list:
+    if key_is_place and (in_list or mentions_detention(block.lead, reading)):
         # "Moscow: 43", or several on one line: "Moscow - 640, St Petersburg - 415, Perm - 38".
         read_sentence(block.text, reading, in_detention_list=True)
         return

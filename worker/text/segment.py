@@ -18,7 +18,8 @@ BlockKind = Literal["title", "heading", "intro", "key_value", "list_item", "para
 # "9:30 a.m.:", "14:05", "12:10 -": a live blog's time stamp at the start of a line.
 _TIMESTAMP = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?::|-|–)?\s+", re.IGNORECASE)
 # "•", "-", "*", "1.", "2)" at the start of a line.
-_BULLET = re.compile(r"^(?:[•·▪►*-]|\d{1,2}[.)])\s+")
+# An emoji or a symbol leads items as a bullet does in posts ("🏙 Moscow — 2,380").
+_BULLET = re.compile(r"^(?:[•·▪►*-]|\d{1,2}[.)]|[\u2300-\u23ff\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)\s+")
 # "Number of detentions: 18", "Moscow — at least 80", "| Detained | 25 September: 100+ |".
 _KEY_SEPARATOR = re.compile(r"[:|]|\s[-–]\s")  # no leading \s*: it made every position a match attempt
 _CITATION = re.compile(r"\[(?:\d{1,3}|[a-z])\]")
@@ -46,6 +47,9 @@ class Block:
     intro_context: str | None = None
     #: A table row's column headings ("| City | Detained |"), when the table has a heading row.
     columns: tuple[str, ...] | None = None
+    #: The paragraph right before a run of cards that no intro line introduces ("Police detained 4,712 people today."
+    #: above "Moscow — 2,380").
+    lead: str | None = None
     #: A key-value line is one unit; other blocks are split into sentences once, for every reader.
     sentences: list[str] = field(init=False)
 
@@ -171,7 +175,7 @@ def segment(lines: list[str], has_title: bool) -> list[Block]:
     blocks: list[Block] = []
     if title is not None:
         blocks.append(Block("title", title, 0))
-    heading = intro = intro_context = None
+    heading = intro = intro_context = lead = None
     columns: tuple[str, ...] | None = None
     previous_text: str | None = None
     for position, raw in enumerate(body):
@@ -189,18 +193,21 @@ def segment(lines: list[str], has_title: bool) -> list[Block]:
         pair = split_key_value(line)
         if pair and (pair[1] or "").strip():
             row_columns = columns if "|" in line and intro is not None else None
-            blocks.append(Block("key_value", line, index, pair[0], pair[1], heading, intro, intro_context, row_columns))
+            if intro is None and blocks and blocks[-1].kind == "paragraph":
+                lead = previous_text
+            blocks.append(Block("key_value", line, index, pair[0], pair[1], heading, intro, intro_context, row_columns,
+                                lead if intro is None else None))
         elif bulleted:
             blocks.append(Block("list_item", line, index, heading=heading, intro=intro, intro_context=intro_context))
         elif is_intro(line):
             intro, intro_context, columns = line, previous_text, None
             blocks.append(Block("intro", line, index, heading=heading))
         elif is_heading(line, next_line):
-            heading = line
+            heading, lead = line, None
             blocks.append(Block("heading", line, index, heading=None, intro=intro, intro_context=intro_context))
         else:
             blocks.append(Block("paragraph", line, index, heading=heading))
             # A paragraph ends a list or a card run; a heading stays in force for the paragraphs of its section.
-            intro = intro_context = columns = None
+            intro = intro_context = columns = lead = None
         previous_text = line
     return blocks
