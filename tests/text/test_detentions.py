@@ -286,3 +286,7 @@ def test_a_heading_or_a_nationwide_scene_ends_the_scene(between):
 def test_city_lines_after_a_paragraph_on_detentions_are_its_breakdown():
     text = "Anti-war actions\n\nPolice have detained 340 people in 20 cities today. Most were students.\n\nTomsk - 40\nOmsk - 25"
     assert counts_and_places(text) == [(340, "nationwide"), (40, "Tomsk"), (25, "Omsk")]
+
+
+def test_a_countrys_capital_is_its_capital_city():
+    assert counts_and_places("Protests in Armenia\n\nPolice in Armenia's capital detained 30 protesters.") == [(30, "Yerevan")]
