@@ -290,3 +290,11 @@ def test_city_lines_after_a_paragraph_on_detentions_are_its_breakdown():
 
 def test_a_countrys_capital_is_its_capital_city():
     assert counts_and_places("Protests in Armenia\n\nPolice in Armenia's capital detained 30 protesters.") == [(30, "Yerevan")]
+
+
+@pytest.mark.parametrize(("location", "place"), [("Omsk, Omsk Oblast, Russia", "Omsk"), ("Russia", "nationwide"),
+                                                 ("Omsk, Tomsk and other cities", "nationwide")])
+def test_an_infoboxs_one_city_places_the_pages_figures_that_name_none(location, place):
+    text = (f"2021 Omsk protest\n\nDate: 23 January 2021\nLocation: {location}\nArrests: 40+\n\nProtest\n\n"
+            "Several hundred people marched to the regional government. Police detained 43 people, OVD-Info said.")
+    assert counts_and_places(text) == [(40, place), (43, place)]

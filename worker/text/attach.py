@@ -47,6 +47,9 @@ class PlaceContext:
     #: The protest cities the paragraph before ended on ("In Tomsk, about 2,000 people walked along Lenin Avenue"):
     #: the place of a day's figure at the start of the next paragraph that names none ("Police detained 26 of them").
     scene_places: tuple[Place, ...] = ()
+    #: The one city an encyclopedia page's infobox gives as the event's location: the place of its figures that name
+    #: none (a page about the Nalchik protest).
+    page_place: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,8 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
         # A running total ("2,407 people since 21 September") or a monitor's count of detentions ("OVD-Info has
         # recorded 3,700 detentions") is the country's, whatever scene came before.
         return context.scene_places
+    if context.page_place is not None and not whole_country and not names_a_place(tokens):
+        return (context.page_place,)
     return NATIONWIDE_PLACES
 
 

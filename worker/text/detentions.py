@@ -52,6 +52,8 @@ class Reading:
     protest_places: tuple[Place, ...] = ()
     #: The protest cities the paragraph before ended on (PlaceContext.scene_places).
     scene_places: tuple[Place, ...] = ()
+    #: The one city an infobox gives as the event's location (PlaceContext.page_place).
+    page_place: Place | None = None
     document_places: frozenset[str] = frozenset()
     previous_had_figure: bool = False
     #: Intro and heading lines are asked about once per block under them.
@@ -144,7 +146,7 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
         return []
     tokens = tag(text, reading.find_sites, figures)
     context = PlaceContext(reading.capital, reading.previous_places, heading_place, reading.protest_places,
-                           reading.document_places, reading.scene_places)
+                           reading.document_places, reading.scene_places, reading.page_place)
     found = [Candidate(figure, places, text, index, frame_id, headline, scope)
              for figure, places, frame_id in detention_figures(tokens, text, context, reading.previous_had_figure, in_detention_list)]
     named = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in tokens if t.has("PLACE")) if p))
@@ -244,6 +246,8 @@ def read_key_value(block: Block, reading: Reading) -> None:
     key_place = place_of_token(key_places[0], PlaceContext(reading.capital)) if key_places else None
     in_list = mentions_detention(block.intro, reading) or mentions_detention(block.intro_context, reading) or (
         mentions_detention(block.heading, reading))
+    if (block.key or "").lower() in _LOCATION_KEYS:
+        reading.page_place = single_city(block.value or "", reading)
     count_cell = detention_cell(block, reading)
     if count_cell is not None:
         row_place = (key_place if key_is_place else None) or bracketed_place(block.key or "", reading) or place
@@ -251,6 +255,7 @@ def read_key_value(block: Block, reading: Reading) -> None:
         _read_value(count_cell, block, reading, row_place, row_place is None, scope=scope)
         return
     if has_category(key_tokens, _DETENTION_WORDS):
+        place = place or (reading.page_place if not heading_nationwide else None)
         for item in value_items(block.value or ""):
             _read_value(item, block, reading, place, heading_nationwide or not place)
         return
@@ -268,6 +273,14 @@ def read_key_value(block: Block, reading: Reading) -> None:
 
 
 _BRACKETED = re.compile(r"\s*\([^()]*\)")
+#: An infobox's line for where the event took place ("Location: Nalchik, Kabardino-Balkaria, Russia").
+_LOCATION_KEYS = frozenset({"location", "locations", "place", "venue"})
+
+
+def single_city(text: str, reading: Reading) -> Place | None:
+    """The city a line names, if it names one and no other ('Nalchik, Kabardino-Balkaria, Russia'; not 'Russia')."""
+    places = {site.place for site in reading.find_sites(text)}
+    return places.pop() if len(places) == 1 else None
 
 
 def detention_cell(block: Block, reading: Reading) -> str | None:
