@@ -34,6 +34,7 @@ def only(sentence):
         ("the tally exceeds 300", 300, None, "more_than", "exceeds 300"),
         # a content farm's misspelling
         ("detained more then 700 people", 700, None, "more_than", "more then 700"),
+        ("atleast 412 was detained", 412, None, "at_least", "atleast 412"),
         ("nearly 5,000 people", 5000, 5000, "up_to", "nearly 5,000"),
         ("two dozen arrests", 24, None, "exact", "two dozen"),
         ("half a dozen people", 6, None, "exact", "half a dozen"),

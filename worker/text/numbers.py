@@ -45,7 +45,7 @@ QUALIFIER_WORDS: dict[str, Qualifier] = {
     "more than": "more_than", "more then": "more_than", "over": "more_than", "upwards of": "more_than",
     "in excess of": "more_than", "above": "more_than", "well over": "more_than", "well above": "more_than",
     **dict.fromkeys(RUNNING_COUNT_VERBS, "more_than"),
-    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least", "not less than": "at_least",
+    "at least": "at_least", "atleast": "at_least", "no fewer than": "at_least", "no less than": "at_least", "not less than": "at_least",
     "a minimum of": "at_least",
     "about": "about", "around": "about", "some": "about", "roughly": "about", "approximately": "about",
     "an estimated": "about", "estimated": "about", "approx.": "about", "circa": "about", "just over": "more_than",
