@@ -298,3 +298,15 @@ def test_an_infoboxs_one_city_places_the_pages_figures_that_name_none(location, 
     text = (f"2021 Omsk protest\n\nDate: 23 January 2021\nLocation: {location}\nArrests: 40+\n\nProtest\n\n"
             "Several hundred people marched to the regional government. Police detained 43 people, OVD-Info said.")
     assert counts_and_places(text) == [(40, place), (43, place)]
+
+
+def test_a_nationwide_marker_in_a_frame_outweighs_the_city_it_spans():
+    text = ("Kazan protests\n\nThe number of people detained across Russia over the Kazan protests had exceeded 90, "
+            "the monitor wrote.")
+    assert counts_and_places(text) == [(90, "nationwide")]
+
+
+@pytest.mark.parametrize("heading", ["17 January, Kazan", "Kazan, Monday 17 January"])
+def test_a_dated_heading_names_the_city_of_its_section(heading):
+    text = f"Regional digest\n\nDetentions by day\n\n{heading}\nAt least 40 people detained after the rally."
+    assert counts_and_places(text) == [(40, "Kazan")]

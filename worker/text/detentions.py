@@ -231,9 +231,20 @@ def heading_place(heading: str | None, reading: Reading) -> tuple[Place | None, 
 def _heading_place(heading: str, reading: Reading) -> tuple[Place | None, bool]:
     # A heading in capitals ("NOVOSIBIRSK", "ST PETERSBURG") names its city as the gazetteer writes it in title case.
     tokens = [t for t in tag(heading.title() if heading.isupper() else heading, reading.find_sites) if not t.has("STOP")]
-    if len(tokens) == 1 and tokens[0].has("PLACE"):
-        return place_of_token(tokens[0], PlaceContext(reading.capital)), False
+    # A dated heading names its city as well ("17 January, Baymak", "Ufa - 19 January").
+    named = [t for t in tokens if not is_date_part(t)]
+    if len(named) == 1 and named[0].has("PLACE"):
+        return place_of_token(named[0], PlaceContext(reading.capital)), False
     return None, any(t.has("NATIONWIDE") or t.has("ALL_TOLD") for t in tokens)
+
+
+_DATE_PUNCTUATION = frozenset({"COMMA", "DASH", "COLON"})
+
+
+def is_date_part(token: Token) -> bool:
+    """A day, a month, a day of the month or the punctuation between them."""
+    return (token.text in MONTH_WORDS or token.text.isdigit() or token.has("DAY")
+            or bool(token.categories & _DATE_PUNCTUATION))
 
 
 def read_key_value(block: Block, reading: Reading) -> None:

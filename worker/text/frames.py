@@ -68,6 +68,10 @@ class FrameMatch:
 
     @property
     def places(self) -> list[Token]:
+        """The places the frame spans; none when it also spans a nationwide marker ('the number detained across
+        Russia in connection with the Baymak protests had exceeded 80'): the marker then places the figure."""
+        if any(t.has("NATIONWIDE") for t in self.tokens):
+            return []
         return [t for t in self.tokens if t.has("PLACE")]
 
 
