@@ -63,3 +63,12 @@ def test_days_and_months_without_a_year_and_no_cue_make_no_wave():
             "August 3, a week after the rally of July 27. Russia's election day is Sept. 8.")
     reading = wave_classifier().classify(text)
     assert reading.wave == "other" and "only days and months without a year" in reading.evidence[0]
+
+
+def test_a_protest_in_a_russian_city_is_a_mention_of_russia():
+    from worker.text.analyze import analyze
+
+    text = ("PERM\n\n12 detained at anti-war picket\n\nPolice in Perm detained 12 people on 6 March 2022 at a picket "
+            "against the war in Ukraine; they held posters reading 'No to war'.")
+    assert wave_classifier().classify(text).evidence == ["no mention of Russia"]
+    assert analyze(text, "perm").wave == "anti-war-2022"

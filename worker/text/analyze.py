@@ -29,16 +29,16 @@ def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
     blocks = segment(list(cleaned.lines), cleaned.title is not None)
     # Per document: the detention and the protest-city passes ask about the same sentences.
     find_sites = lru_cache(maxsize=None)(gazetteer().find_sites)
-    reading = wave_classifier().classify(cleaned.text)
     claims = extract_claims(blocks, find_sites)
-    if reading.wave != "other" and not claims and not lexicon().mentions("PROTEST", cleaned.text.lower()):
-        # A wave is a wave of protests: men fleeing the call-up or a ban on a foundation are not one.
-        reading = WaveReading("other", reading.confidence, ["no protest and no detention reported"])
     cities = protest_cities([block.sentences for block in blocks], find_sites)
     for claim in claims:
         if claim.place != NATIONWIDE:
             place = gazetteer().place(claim.place, claim.country or "RU")
             cities.setdefault(claim.place, place or Place(name=claim.place, country=claim.country or "RU"))
+    reading = wave_classifier().classify(cleaned.text, any(place.country == "RU" for place in cities.values()))
+    if reading.wave != "other" and not claims and not lexicon().mentions("PROTEST", cleaned.text.lower()):
+        # A wave is a wave of protests: men fleeing the call-up or a ban on a foundation are not one.
+        reading = WaveReading("other", reading.confidence, ["no protest and no detention reported"])
     return Report(
         doc_id=doc_id,
         title=cleaned.title,

@@ -68,7 +68,8 @@ class WaveClassifier:
         self._cues = PhraseIndex({cue: cue for cue in self._cue_waves})
         self._russia = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in russia_cues) + r")\b", re.IGNORECASE)
 
-    def classify(self, text: str) -> WaveReading:
+    def classify(self, text: str, names_a_russian_city: bool = False) -> WaveReading:
+        """The wave of a text; `names_a_russian_city` (a protest in Perm) is a mention of Russia as good as its name."""
         scores: dict[Wave, float] = {d.id: 0.0 for d in self.definitions}
         evidence: dict[Wave, list[str]] = {d.id: [] for d in self.definitions}
         # Waves with a cue or a date with its year: days and months alone only help.
@@ -86,7 +87,7 @@ class WaveClassifier:
         ranked = sorted((w for w in scores if w != "other"), key=scores.get, reverse=True)
         best, runner_up = ranked[0], ranked[1]
         probabilities = _softmax(scores)
-        if not self._russia.search(text):
+        if not names_a_russian_city and not self._russia.search(text):
             return WaveReading("other", round(1 - max(probabilities[w] for w in ranked), 3), ["no mention of Russia"])
         if (
             scores[best] < self.min_score
