@@ -310,3 +310,15 @@ def test_a_nationwide_marker_in_a_frame_outweighs_the_city_it_spans():
 def test_a_dated_heading_names_the_city_of_its_section(heading):
     text = f"Regional digest\n\nDetentions by day\n\n{heading}\nAt least 40 people detained after the rally."
     assert counts_and_places(text) == [(40, "Kazan")]
+
+
+@pytest.mark.parametrize(("dateline", "count", "place"), [
+    ("OMSK —", 45, "Omsk"),
+    ("MOSCOW, Jan 23 (Reuters) -", 45, "nationwide"),  # a capital's dateline is a wire's base
+    ("RIGA, Latvia —", 45, "nationwide"),  # another country's city: the newsroom, not the protest
+    ("OMSK —", 4500, "nationwide"),  # thousands are the country's count
+])
+def test_a_regional_datelines_city_places_the_figures_that_name_none(dateline, count, place):
+    text = (f"Navalny rallies in Russia\n\n{dateline} Hundreds of people marched on Saturday in support of Alexei "
+            f"Navalny.\n\nThe regional police said {count:,} people had been detained.")
+    assert counts_and_places(text) == [(count, place)]

@@ -111,3 +111,9 @@ def test_cards_right_after_a_paragraph_have_it_as_their_lead():
     assert [(b.text, b.lead) for b in blocks if b.kind == "key_value"] == [
         ("Tomsk - 12", "Police detained 50 people today."), ("Omsk - 9", "Police detained 50 people today."),
         ("Kazan - 3", None)]
+
+
+def test_a_clock_time_is_no_key_and_a_date_line_keeps_the_section_heading():
+    assert split_key_value("25 September 2022, 21:40") is None
+    blocks = segment(["Title", "PERM", "27 February 2022, 21:05", "About 300 people gathered on the Esplanade."], True)
+    assert [(b.kind, b.heading) for b in blocks][1:] == [("heading", None), ("heading", None), ("paragraph", "PERM")]

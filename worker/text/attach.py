@@ -19,6 +19,9 @@ from worker.text.places import gazetteer
 from worker.text.scope import scope_of_figure
 
 NATIONWIDE_PLACES: tuple[Place, ...] = ()
+#: Thousands detained, told under a regional city's dateline or infobox ("ALMATY — ... 5,800 people had been
+#: detained"), are the country's count: no regional city's protest comes near it.
+MAX_PAGE_PLACE_FIGURE = 1000
 #: Tokens between a locative and its city: "in the Siberian city of Chita", "in central Moscow".
 MAX_LOCATIVE_GAP = 4
 _CLAUSE_END = frozenset({"CLAUSE_BREAK", "SEMI", "STOP"})
@@ -260,7 +263,8 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
         # A running total ("2,407 people since 21 September") or a monitor's count of detentions ("OVD-Info has
         # recorded 3,700 detentions") is the country's, whatever scene came before.
         return context.scene_places
-    if context.page_place is not None and not whole_country and not names_a_place(tokens):
+    if context.page_place is not None and not whole_country and not names_a_place(tokens) and (
+            tokens[at].figure.count < MAX_PAGE_PLACE_FIGURE):
         return (context.page_place,)
     return NATIONWIDE_PLACES
 

@@ -288,6 +288,26 @@ _BRACKETED = re.compile(r"\s*\([^()]*\)")
 _LOCATION_KEYS = frozenset({"location", "locations", "place", "venue"})
 
 
+#: "NOVOSIBIRSK —", "ULAN-UDE, Russia (AP) —": the city in capitals that opens a report.
+_DATELINE = re.compile(r"^([A-Z][A-Z.' -]*[A-Z])(?=,| [—–-] | \()")
+
+
+def dateline_place(blocks: list[Block], reading: Reading) -> Place | None:
+    """A report's dateline city, when it is a regional city of the country the article is about: the reporter is
+    there, and so are the figures that name no place ('NOVOSIBIRSK — ... About 100 citizens were delivered to police
+    departments'). A capital's dateline is a wire's base, whose figures are often the country's."""
+    # A short opening line is a card to the segmenter ("OMSK - Hundreds marched on Saturday."): it opens the report too.
+    first = next((block for block in blocks if block.kind in ("paragraph", "key_value")), None)
+    match = _DATELINE.match(first.text) if first is not None else None
+    if match is None:
+        return None
+    place = single_city(match.group(1).title(), reading)
+    capital = reading.capital
+    if place is None or capital is None or place == capital or place.country != capital.country:
+        return None
+    return place
+
+
 def single_city(text: str, reading: Reading) -> Place | None:
     """The city a line names, if it names one and no other ('Nalchik, Kabardino-Balkaria, Russia'; not 'Russia')."""
     places = {site.place for site in reading.find_sites(text)}
@@ -340,6 +360,7 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
     reading = Reading(find_sites, article_capital(" ".join(block.text for block in blocks)))
     reading.document_places = frozenset(m.place.name for block in blocks for sentence in block.sentences
                                         for m in find_sites(sentence))
+    reading.page_place = dateline_place(blocks, reading)
     for position, block in enumerate(blocks):
         if block.kind == "key_value":
             read_key_value(block, reading)

@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from worker.text.clean import split_sentences
+from worker.text.numbers import MONTH_WORDS
 
 BlockKind = Literal["title", "heading", "intro", "key_value", "list_item", "paragraph"]
 
 # "9:30 a.m.:", "14:05", "12:10 -": a live blog's time stamp at the start of a line.
 _TIMESTAMP = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?::|-|–)?\s+", re.IGNORECASE)
-# "•", "-", "*", "1.", "2)" at the start of a line.
-# An emoji or a symbol leads items as a bullet does in posts ("🏙 Moscow — 2,380").
+# "•", "-", "*", "1.", "2)" at the start of a line; an emoji or a symbol leads items in posts ("🏙 Moscow — 2,380").
 _BULLET = re.compile(r"^(?:[•·▪►*-]|\d{1,2}[.)]|[\u2300-\u23ff\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)\s+")
 # "Number of detentions: 18", "Moscow — at least 80", "| Detained | 25 September: 100+ |".
-_KEY_SEPARATOR = re.compile(r"[:|]|\s[-–]\s")  # no leading \s*: it made every position a match attempt
+# No leading \s*: it made every position a match attempt. A colon between digits is a clock time ("21:40").
+_KEY_SEPARATOR = re.compile(r"(?<!\d):|:(?!\d)|\||\s[-–]\s")
 _CITATION = re.compile(r"\[(?:\d{1,3}|[a-z])\]")
 _LIST_SPLIT = re.compile(r"\s+·\s+")
 MAX_KEY_WORDS = 6
@@ -138,6 +139,16 @@ def is_intro(line: str) -> bool:
     return line.endswith(":")
 
 
+_DATE_WORD = re.compile(r"[A-Za-z]+|\d+")
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "am", "pm"})
+
+
+def is_date_line(line: str) -> bool:
+    """'27 February 2022, 21:05', 'Sunday, Jan 23': only days, months, numbers and times."""
+    words = _DATE_WORD.findall(line)
+    return bool(words) and all(w.isdigit() or w.lower() in MONTH_WORDS or w.lower() in _WEEKDAYS for w in words)
+
+
 def is_heading(line: str, next_line: str | None) -> bool:
     """A short line without a final stop, followed by a line that is not a sentence continuing it."""
     if line.endswith((".", "!", "?", ",", ";", ":")) or len(line.split()) > MAX_HEADING_WORDS:
@@ -203,7 +214,8 @@ def segment(lines: list[str], has_title: bool) -> list[Block]:
             intro, intro_context, columns = line, previous_text, None
             blocks.append(Block("intro", line, index, heading=heading))
         elif is_heading(line, next_line):
-            heading, lead = line, None
+            # A date line under a city's heading ("PERM" / "27 February 2022, 21:05") stamps its section, not a new one.
+            heading, lead = (heading if is_date_line(line) else line), None
             blocks.append(Block("heading", line, index, heading=None, intro=intro, intro_context=intro_context))
         else:
             blocks.append(Block("paragraph", line, index, heading=heading))
