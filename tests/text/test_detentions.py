@@ -322,3 +322,12 @@ def test_a_regional_datelines_city_places_the_figures_that_name_none(dateline, c
     text = (f"Navalny rallies in Russia\n\n{dateline} Hundreds of people marched on Saturday in support of Alexei "
             f"Navalny.\n\nThe regional police said {count:,} people had been detained.")
     assert counts_and_places(text) == [(count, place)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Police in Tula, Oryol and Kursk detained 18, 12 and 7 people respectively.",
+    "In Tula, Oryol and Kursk, 18, 12 and 7 people were held respectively.",
+    "Police detained 18, 12 and 7 people in Tula, Oryol and Kursk respectively.",
+])
+def test_respectively_pairs_figures_and_places_in_order(sentence):
+    assert counts_and_places(f"Anti-war rallies\n\n{sentence}") == [(18, "Tula"), (12, "Oryol"), (7, "Kursk")]

@@ -186,8 +186,43 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
         if places is None:
             continue
         accepted.append(at)
-        found.append((token.figure, places, frame_id))
-    return found
+        found.append((at, token.figure, places, frame_id))
+    return [(figure, places, frame_id) for _, figure, places, frame_id in pair_respectively(tokens, found, context)]
+
+
+#: Tokens that join the figures of a list ("87, 64 and 41").
+_FIGURE_JOINERS = frozenset({",", "and"})
+
+
+def pair_respectively(tokens: list[Token], found: list[tuple], context: PlaceContext) -> list[tuple]:
+    """'police in Novosibirsk, Krasnoyarsk and Omsk detained 87, 64 and 41 people respectively': the n-th figure of
+    the list is the n-th place's, when a frame took one of them and the places are as many as the figures."""
+    marker = next((position for position, token in enumerate(tokens) if token.text == "respectively"), None)
+    if marker is None:
+        return found
+    run = figure_run_before(tokens, marker)
+    if len(run) < 2 or not any(at in run for at, *_ in found):
+        return found
+    places = [p for p in (place_of_token(t, context) for t in tokens[run[-1]: marker] if t.has("PLACE")) if p]
+    if len(places) != len(run):
+        places = [p for p in (place_of_token(t, context) for t in tokens[: run[0]] if t.has("PLACE")) if p][-len(run):]
+    if len(places) != len(run):
+        return found
+    paired = [(at, tokens[at].figure, (place,), "respectively") for at, place in zip(run, places)]
+    return sorted([entry for entry in found if entry[0] not in run] + paired, key=lambda entry: entry[0])
+
+
+def figure_run_before(tokens: list[Token], end: int) -> list[int]:
+    """The positions of the last list of figures before `end` ('87, 64 and 41 people')."""
+    last = next((position for position in range(end - 1, -1, -1) if tokens[position].figure is not None), None)
+    if last is None:
+        return []
+    run = [last]
+    position = last - 1
+    while position >= 1 and tokens[position].text in _FIGURE_JOINERS and tokens[position - 1].figure is not None:
+        run.insert(0, position - 1)
+        position -= 2
+    return run
 
 
 def is_about_protest(text: str) -> bool:
