@@ -331,3 +331,9 @@ def test_a_regional_datelines_city_places_the_figures_that_name_none(dateline, c
 ])
 def test_respectively_pairs_figures_and_places_in_order(sentence):
     assert counts_and_places(f"Anti-war rallies\n\n{sentence}") == [(18, "Tula"), (12, "Oryol"), (7, "Kursk")]
+
+
+def test_every_column_headed_by_detentions_is_read():
+    text = ("Mobilisation protests\n\nOVD-Info's counts for two days:\n\n| City | Detained 21 Sep | Detained 24 Sep |\n"
+            "|---|---|---|\n| Perm | 14 | 9 |\n| Tula | 6 | 11 |\n\nFigures are provisional.")
+    assert counts_and_places(text) == [(14, "Perm"), (9, "Perm"), (6, "Tula"), (11, "Tula")]

@@ -294,11 +294,12 @@ def read_key_value(block: Block, reading: Reading) -> None:
         mentions_detention(block.heading, reading))
     if (block.key or "").lower() in _LOCATION_KEYS:
         reading.page_place = single_city(block.value or "", reading)
-    count_cell = detention_cell(block, reading)
-    if count_cell is not None:
+    count_cells = detention_cells(block, reading)
+    if count_cells:
         row_place = (key_place if key_is_place else None) or bracketed_place(block.key or "", reading) or place
         scope = "day" if _is_dated_key(key_tokens) else None
-        _read_value(count_cell, block, reading, row_place, row_place is None, scope=scope)
+        for cell in count_cells:
+            _read_value(cell, block, reading, row_place, row_place is None, scope=scope)
         return
     if has_category(key_tokens, _DETENTION_WORDS):
         place = place or (reading.page_place if not heading_nationwide else None)
@@ -349,15 +350,14 @@ def single_city(text: str, reading: Reading) -> Place | None:
     return places.pop() if len(places) == 1 else None
 
 
-def detention_cell(block: Block, reading: Reading) -> str | None:
-    """A table row's cell under the first column heading that talks of detentions ('| Date | Cities | Detained |')."""
+def detention_cells(block: Block, reading: Reading) -> list[str]:
+    """A table row's cells under the column headings that talk of detentions ('| Date | Cities | Detained |', or one
+    column a day: '| City | Detained 21 Sep | Detained 24 Sep |')."""
     if not block.columns:
-        return None
+        return []
     cells = table_cells(block.text)
-    for position, heading in enumerate(block.columns):
-        if position > 0 and position < len(cells) and mentions_detention(heading, reading):
-            return cells[position]
-    return None
+    return [cells[position] for position, heading in enumerate(block.columns)
+            if 0 < position < len(cells) and mentions_detention(heading, reading)]
 
 
 def bracketed_place(key: str, reading: Reading) -> Place | None:
