@@ -13,6 +13,7 @@ from worker.text.segment import (
     ("Kazan - at least 35", ("Kazan", "at least 35")),
     ("| Detained | 25 September: 100+ |", ("Detained", "25 September: 100+")),
     ("Arrests: about twenty", ("Arrests", "about twenty")),
+    ("Arrests ......... 15,400+", ("Arrests", "15,400+")),  # an infobox's dotted leaders
 ])
 def test_key_value_lines(line, pair):
     assert split_key_value(line) == pair

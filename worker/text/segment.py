@@ -20,9 +20,10 @@ BlockKind = Literal["title", "heading", "intro", "key_value", "list_item", "para
 _TIMESTAMP = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?::|-|–)?\s+", re.IGNORECASE)
 # "•", "-", "*", "1.", "2)" at the start of a line; an emoji or a symbol leads items in posts ("🏙 Moscow — 2,380").
 _BULLET = re.compile(r"^(?:[•·▪►*-]|\d{1,2}[.)]|[\u2300-\u23ff\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)\s+")
-# "Number of detentions: 18", "Moscow — at least 80", "| Detained | 25 September: 100+ |".
-# No leading \s*: it made every position a match attempt. A colon between digits is a clock time ("21:40").
-_KEY_SEPARATOR = re.compile(r"(?<!\d):|:(?!\d)|\||\s[-–]\s")
+# "Number of detentions: 18", "Moscow — at least 80", "| Detained | 25 September: 100+ |", "Arrests ...... 90".
+# No leading \s*: it made every position a match attempt. A colon between digits is a clock time ("21:40"). Dotted
+# leaders have a space before them ("Arrests ...... 15,400+"); an ellipsis in prose has none.
+_KEY_SEPARATOR = re.compile(r"(?<!\d):|:(?!\d)|\||\s[-–]\s|\s\.{2,}\s")
 _CITATION = re.compile(r"\[(?:\d{1,3}|[a-z])\]")
 _LIST_SPLIT = re.compile(r"\s+·\s+")
 MAX_KEY_WORDS = 6
