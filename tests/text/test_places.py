@@ -65,3 +65,9 @@ def test_canonical_names_look_up_their_place():
 def test_countries_are_iso_codes():
     places = {m.place.name: m.place.country for m in gazetteer().find("Minsk, Kyiv, Moscow, London")}
     assert places == {"Minsk": "BY", "Kyiv": "UA", "Moscow": "RU", "London": "GB"}
+
+
+@pytest.mark.parametrize("sentence", ["Yelena Markova, the coordinator, disputed that.", "Ms Markova said so.",
+                                      "A portrait of Sergei Kirov hung in the hall."])
+def test_a_surname_after_a_first_name_or_an_honorific_is_no_town(sentence):
+    assert gazetteer().find_sites(sentence) == []

@@ -51,7 +51,8 @@ class Gazetteer:
     ten thousand pydantic Places held about 10 MB in every process that looks places up (the worker's for its
     map, its reader's)."""
 
-    def __init__(self, places: list[list], aliases: list[list], landmarks: list[list] = ()) -> None:
+    def __init__(self, places: list[list], aliases: list[list], landmarks: list[list] = (),
+                 person_words: list[str] = ()) -> None:
         self._fields = {geonames_id: (name, country, lat, lon) for geonames_id, name, country, _population, lat, lon in places}
         self._ids = {(name, country): geonames_id for geonames_id, (name, country, _, _) in self._fields.items()}
         ids = dict(aliases)
@@ -59,6 +60,8 @@ class Gazetteer:
         ids.update({landmark: self._ids[(name, country)] for landmark, name, country in landmarks})
         self._names = PhraseIndex(ids)
         self._place_of = lru_cache(maxsize=None)(self._make_place)
+        # "Yelena Markova", "Ms Markova": a surname that is also a town's name.
+        self._person_before = re.compile(r"\b(?:" + "|".join(map(re.escape, person_words)) + r")\.?\s+$") if person_words else None
 
     def _make_place(self, geonames_id: int) -> Place:
         name, country, latitude, longitude = self._fields[geonames_id]
@@ -86,7 +89,11 @@ class Gazetteer:
 
     def find_sites(self, sentence: str) -> list[CityMention]:
         """Mentions that can be where something happened: not part of a name nor describing a person."""
-        return [m for m in self.find(sentence) if not is_attributive(sentence, m)]
+        return [m for m in self.find(sentence) if not is_attributive(sentence, m) and not self.is_surname(sentence, m)]
+
+    def is_surname(self, sentence: str, mention: CityMention) -> bool:
+        window_start = max(0, mention.start - _BEFORE_WINDOW)
+        return self._person_before is not None and bool(self._person_before.search(sentence, window_start, mention.start))
 
 
 def _is_word(text: str, start: int, end: int) -> bool:
@@ -116,4 +123,5 @@ def gazetteer() -> Gazetteer:
     data = resources.files("worker.text").joinpath("data")
     cities = json.loads(data.joinpath("gazetteer.json").read_text(encoding="utf-8"))
     landmarks = json.loads(data.joinpath("landmarks.json").read_text(encoding="utf-8"))
-    return Gazetteer(cities["places"], cities["aliases"], landmarks["landmarks"])
+    people = json.loads(data.joinpath("person_names.json").read_text(encoding="utf-8"))
+    return Gazetteer(cities["places"], cities["aliases"], landmarks["landmarks"], people["honorifics"] + people["first_names"])
