@@ -45,6 +45,9 @@ def names(sentence):
         ("Ivanov and Sorokin were detained", []),
         ("in Chechnya and in Crimea", []),
         ("the Moscow district of Strogino", ["Moscow"]),
+        # a Title Case headline capitalises its small words; a name still continues
+        ("Hundreds Held In Kazan After Rally", ["Kazan"]),
+        ("Kazan City Court Jails Activist", []),
     ],
 )
 def test_city_mentions(sentence, expected):

@@ -16,9 +16,11 @@ from schemas import Place
 from worker.text.phrase_index import PhraseIndex
 
 # A capitalised word right after a city makes the city part of a name: "Pushkin Square",
-# "Moscow Times", "Jerusalem Post", "Moscow City Court".
+# "Moscow Times", "Jerusalem Post", "Moscow City Court"; not the small words a Title Case headline capitalises
+# ("Over 1,000 Held In Moscow After Navalny Is Jailed").
 _NAME_CONTINUES = re.compile(
-    r"^[ ]+(?!(?:And|Or|On|In|At|As|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"^[ ]+(?!(?:And|Or|On|In|At|As|After|Amid|Against|Before|During|Despite|For|From|Over|To|With|Is|Are|Was|Were|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
     r"March|April|May|June|July|August|September|October|November|December)\b)(?:[A-Z][a-z]+|[A-Z]{2,})"
 )
 # The city describes a person or thing rather than where something happens.
