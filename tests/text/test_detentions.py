@@ -337,3 +337,10 @@ def test_every_column_headed_by_detentions_is_read():
     text = ("Mobilisation protests\n\nOVD-Info's counts for two days:\n\n| City | Detained 21 Sep | Detained 24 Sep |\n"
             "|---|---|---|\n| Perm | 14 | 9 |\n| Tula | 6 | 11 |\n\nFigures are provisional.")
     assert counts_and_places(text) == [(14, "Perm"), (9, "Perm"), (6, "Tula"), (11, "Tula")]
+
+
+@pytest.mark.parametrize("sentence", ["In the town of Kineshma, about 40 people gathered; police detained 6 of them.",
+                                      "Police detained 6 people in the town of Kineshma."])
+def test_the_town_of_a_named_city_is_that_city(sentence):
+    text = f"Mobilisation protests\n\nProtests were held in Ivanovo on Sunday. {sentence}"
+    assert counts_and_places(text) == [(6, "Kineshma")]

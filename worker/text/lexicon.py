@@ -198,6 +198,22 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
     return merged
 
 
+_LOCATIVE = frozenset({"LOCATIVE"})
+
+
+def _name_the_town(tokens: list[Token]) -> list[Token]:
+    """'In the town of Khasavyurt': a town named right after is no anaphor to the place named before; 'in the town
+    of' is then a plain locative before its city."""
+    named: list[Token] = []
+    for position, token in enumerate(tokens):
+        following = tokens[position + 1: position + 3]
+        if (token.has("ANAPHORIC_PLACE") and len(following) == 2 and following[0].text == "of"
+                and following[1].place is not None):
+            token = token._replace(categories=_LOCATIVE if token.text.startswith("in ") else _NO_CATEGORIES)
+        named.append(token)
+    return named
+
+
 def _possessive_of_a_phrase(word: str, phrase_tokens: dict) -> tuple[frozenset[str], str | None] | None:
     """"OVD-Info's tally": the possessive of a word is tagged as the word (a place keeps no place phrase)."""
     if not word.endswith("'s"):
@@ -229,7 +245,7 @@ def tag(sentence: str, find_sites: Callable[[str], list[CityMention]], figures: 
         tokens.append(span)
         cursor = span.end
     tokens.extend(_raw_tokens(sentence, cursor, len(sentence)))
-    return _name_the_capital(_merge_phrases(tokens, lexicon()))
+    return _name_the_town(_name_the_capital(_merge_phrases(tokens, lexicon())))
 
 
 def _name_the_capital(tokens: list[Token]) -> list[Token]:
