@@ -187,7 +187,9 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
             continue
         accepted.append(at)
         found.append((at, token.figure, places, frame_id))
-    return [(figure, places, frame_id) for _, figure, places, frame_id in pair_respectively(tokens, found, context)]
+    if "respectively" in text:
+        found = pair_respectively(tokens, found, context)
+    return [(figure, places, frame_id) for _, figure, places, frame_id in found]
 
 
 #: Tokens that join the figures of a list ("87, 64 and 41").
@@ -198,7 +200,7 @@ def pair_respectively(tokens: list[Token], found: list[tuple], context: PlaceCon
     """'police in Novosibirsk, Krasnoyarsk and Omsk detained 87, 64 and 41 people respectively': the n-th figure of
     the list is the n-th place's, when a frame took one of them and the places are as many as the figures."""
     marker = next((position for position, token in enumerate(tokens) if token.text == "respectively"), None)
-    if marker is None:
+    if marker is None:  # inside a longer word
         return found
     run = figure_run_before(tokens, marker)
     if len(run) < 2 or not any(at in run for at, *_ in found):

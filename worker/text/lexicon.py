@@ -201,17 +201,33 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
 _LOCATIVE = frozenset({"LOCATIVE"})
 
 
-def _name_the_town(tokens: list[Token]) -> list[Token]:
+def _name_the_town(tokens: list[Token]) -> None:
     """'In the town of Khasavyurt': a town named right after is no anaphor to the place named before; 'in the town
     of' is then a plain locative before its city."""
-    named: list[Token] = []
+    for position in _positions_followed_by_a_city(tokens, "ANAPHORIC_PLACE", gap=("of",)):
+        token = tokens[position]
+        tokens[position] = token._replace(categories=_LOCATIVE if token.text.startswith("in ") else _NO_CATEGORIES)
+
+
+def _name_the_capital(tokens: list[Token]) -> None:
+    """'in the capital Makhachkala': the city named right after is the capital meant, not the country's capital;
+    'the capital' is then no place of its own. ('in the capital, Moscow,' stays two mentions of one city.)"""
+    for position in _positions_followed_by_a_city(tokens, "PLACE", gap=()):
+        token = tokens[position]
+        if token.place_phrase == CAPITAL:
+            tokens[position] = token._replace(categories=token.categories - _PLACE, place_phrase=None)
+
+
+def _positions_followed_by_a_city(tokens: list[Token], category: str, gap: tuple[str, ...]) -> list[int]:
+    """Positions of the tokens of a category right before a named city, with the gap's words between."""
+    found = []
     for position, token in enumerate(tokens):
-        following = tokens[position + 1: position + 3]
-        if (token.has("ANAPHORIC_PLACE") and len(following) == 2 and following[0].text == "of"
-                and following[1].place is not None):
-            token = token._replace(categories=_LOCATIVE if token.text.startswith("in ") else _NO_CATEGORIES)
-        named.append(token)
-    return named
+        if category in token.categories:
+            after = position + 1 + len(gap)
+            if (after < len(tokens) and tokens[after].place is not None
+                    and all(tokens[position + 1 + k].text == word for k, word in enumerate(gap))):
+                found.append(position)
+    return found
 
 
 def _possessive_of_a_phrase(word: str, phrase_tokens: dict) -> tuple[frozenset[str], str | None] | None:
@@ -245,16 +261,7 @@ def tag(sentence: str, find_sites: Callable[[str], list[CityMention]], figures: 
         tokens.append(span)
         cursor = span.end
     tokens.extend(_raw_tokens(sentence, cursor, len(sentence)))
-    return _name_the_town(_name_the_capital(_merge_phrases(tokens, lexicon())))
-
-
-def _name_the_capital(tokens: list[Token]) -> list[Token]:
-    """'in the capital Makhachkala': the city named right after is the capital meant, not the country's capital;
-    'the capital' is then no place of its own. ('in the capital, Moscow,' stays two mentions of one city.)"""
-    named: list[Token] = []
-    for position, token in enumerate(tokens):
-        following = tokens[position + 1] if position + 1 < len(tokens) else None
-        if token.place_phrase == CAPITAL and following is not None and following.place is not None:
-            token = token._replace(categories=token.categories - _PLACE, place_phrase=None)
-        named.append(token)
-    return named
+    merged = _merge_phrases(tokens, lexicon())
+    _name_the_capital(merged)
+    _name_the_town(merged)
+    return merged
