@@ -344,3 +344,11 @@ def test_every_column_headed_by_detentions_is_read():
 def test_the_town_of_a_named_city_is_that_city(sentence):
     text = f"Mobilisation protests\n\nProtests were held in Ivanovo on Sunday. {sentence}"
     assert counts_and_places(text) == [(6, "Kineshma")]
+
+
+@pytest.mark.parametrize(("sentence", "count", "place"), [
+    ("The Interior Ministry itself put the figure at about 900.", 900, "nationwide"),
+    ("The regional ministry put the number detained at the Kazan rally at 61.", 61, "Kazan"),
+])
+def test_an_authoritys_figure_is_a_count_of_detentions(sentence, count, place):
+    assert counts_and_places(f"Navalny rallies\n\nThousands marched on Saturday. {sentence}") == [(count, place)]

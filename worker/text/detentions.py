@@ -22,8 +22,9 @@ from worker.text.sources import find_source
 
 _DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
 #: What makes a sentence, a heading or an intro talk of detentions (a count in it is one of detainees): a detention
-#: word, or a monitor that counts only detentions ("By city (OVD-Info)", "OVD-Info says the tally has passed 2,000").
-_DETENTION_TALK = _DETENTION_WORDS | {"DETENTION_MONITOR"}
+#: word, a monitor that counts only detentions ("By city (OVD-Info)", "OVD-Info says the tally has passed 2,000"), or
+#: an authority whose figures are ("The Interior Ministry put the figure at about 3,500").
+_DETENTION_TALK = _DETENTION_WORDS | {"DETENTION_MONITOR", "DETENTION_AUTHORITY"}
 FindSites = Callable[[str], list[CityMention]]
 
 
