@@ -23,6 +23,8 @@ from worker.text.waves import wave_classifier
         # The anti-corruption protests of 2017 (26 March, 12 June, Russia Day) belong to no wave.
         ("Anti-corruption rallies swept Russia on Russia Day; in Moscow police detained hundreds on Tverskaya.", "other"),
         ("Police in Makhachkala, Dagestan, detained eight people at anti-corruption protests on 12 June.", "other"),
+        ("Police in Baymak, in Russia's Bashkortostan, detained dozens at the court on 17 January as protesters "
+         "threw snowballs.", "other"),
     ],
 )
 def test_waves(text, wave):
