@@ -352,3 +352,16 @@ def test_the_town_of_a_named_city_is_that_city(sentence):
 ])
 def test_an_authoritys_figure_is_a_count_of_detentions(sentence, count, place):
     assert counts_and_places(f"Navalny rallies\n\nThousands marched on Saturday. {sentence}") == [(count, place)]
+
+
+def test_a_paragraph_opening_with_a_regional_city_in_capitals_is_about_it():
+    text = ("Volga cities\n\nKAZAN. Several hundred people gathered on Bauman Street. Police detained 87 of them.\n\n"
+            "SAMARA. About 200 people walked to the embankment. Police detained \"around 40\" of them.\n\n"
+            "MOSCOW. Thousands marched. Police detained 1,200 people.")
+    assert counts_and_places(text) == [(87, "Kazan"), (40, "Samara"), (1200, "nationwide")]
+
+
+def test_a_dateline_after_a_masthead_line_still_opens_the_report():
+    text = ("Dozens detained at Navalny rally\n\nRegional TV | News | Society\n\n"
+            "TOMSK, January 23 - Police detained 47 people on Saturday after an unauthorised rally.")
+    assert counts_and_places(text) == [(47, "Tomsk")]

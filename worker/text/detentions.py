@@ -53,8 +53,11 @@ class Reading:
     protest_places: tuple[Place, ...] = ()
     #: The protest cities the paragraph before ended on (PlaceContext.scene_places).
     scene_places: tuple[Place, ...] = ()
-    #: The one city an infobox gives as the event's location (PlaceContext.page_place).
+    #: The one city an infobox gives as the event's location, or a regional dateline's (PlaceContext.page_place).
     page_place: Place | None = None
+    #: The regional city in capitals the current paragraph opens with ("SAMARA. About 200 people ..."): the page place
+    #: of its sentences.
+    paragraph_place: Place | None = None
     document_places: frozenset[str] = frozenset()
     previous_had_figure: bool = False
     #: Intro and heading lines are asked about once per block under them.
@@ -147,7 +150,7 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
         return []
     tokens = tag(text, reading.find_sites, figures)
     context = PlaceContext(reading.capital, reading.previous_places, heading_place, reading.protest_places,
-                           reading.document_places, reading.scene_places, reading.page_place)
+                           reading.document_places, reading.scene_places, reading.paragraph_place or reading.page_place)
     found = [Candidate(figure, places, text, index, frame_id, headline, scope)
              for figure, places, frame_id in detention_figures(tokens, text, context, reading.previous_had_figure, in_detention_list)]
     named = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in tokens if t.has("PLACE")) if p))
@@ -327,8 +330,11 @@ _BRACKETED = re.compile(r"\s*\([^()]*\)")
 _LOCATION_KEYS = frozenset({"location", "locations", "place", "venue"})
 
 
-#: "NOVOSIBIRSK —", "ULAN-UDE, Russia (AP) —": the city in capitals that opens a report.
-_DATELINE = re.compile(r"^([A-Z][A-Z.' -]*[A-Z])(?=,| [—–-] | \()")
+#: "NOVOSIBIRSK —", "ULAN-UDE, Russia (AP) —", "KAZAN. Several hundred people": the city in capitals that opens a
+#: report or a paragraph.
+_DATELINE = re.compile(r"^([A-Z][A-Z.' -]*[A-Z])(?=,| [—–-] | \(|\. )")
+#: The blocks a dateline may open: a page's masthead lines ("TV2 Tomsk | News") may come before the report.
+DATELINE_BLOCKS = 4
 
 
 def dateline_place(blocks: list[Block], reading: Reading) -> Place | None:
@@ -336,11 +342,15 @@ def dateline_place(blocks: list[Block], reading: Reading) -> Place | None:
     there, and so are the figures that name no place ('NOVOSIBIRSK — ... About 100 citizens were delivered to police
     departments'). A capital's dateline is a wire's base, whose figures are often the country's."""
     # A short opening line is a card to the segmenter ("OMSK - Hundreds marched on Saturday."): it opens the report too.
-    first = next((block for block in blocks if block.kind in ("paragraph", "key_value")), None)
-    match = _DATELINE.match(first.text) if first is not None else None
-    if match is None:
-        return None
-    place = single_city(match.group(1).title(), reading)
+    opening = [block for block in blocks if block.kind in ("paragraph", "key_value")][:DATELINE_BLOCKS]
+    return next((city for city in (opening_city(block.text, reading) for block in opening) if city), None)
+
+
+def opening_city(text: str, reading: Reading) -> Place | None:
+    """The regional city in capitals a paragraph opens with ('KAZAN. Several hundred people gathered ...'); not the
+    capital's nor another country's city, which open wire copy filed there ('MOSCOW (AP) - Police in Russia ...')."""
+    match = _DATELINE.match(text)
+    place = single_city(match.group(1).title(), reading) if match else None
     capital = reading.capital
     if place is None or capital is None or place == capital or place.country != capital.country:
         return None
@@ -405,6 +415,9 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
             continue
         in_list = block.kind == "list_item" and (mentions_detention(block.intro, reading) or mentions_detention(block.heading, reading))
         place, _ = heading_place(block.heading, reading) if block.kind in ("list_item", "paragraph") else (None, False)
+        if block.kind == "paragraph":
+            # "SAMARA. About 200 people walked ...": a paragraph that opens with its city in capitals is about it.
+            reading.paragraph_place = opening_city(block.text, reading)
         # A heading, a list or a card between two paragraphs ends the scene: what follows it is a new part.
         follows_a_paragraph = block.kind == "paragraph" and position > 0 and blocks[position - 1].kind == "paragraph"
         reading.scene_places = reading.protest_places if follows_a_paragraph else ()
