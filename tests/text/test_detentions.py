@@ -365,3 +365,10 @@ def test_a_dateline_after_a_masthead_line_still_opens_the_report():
     text = ("Dozens detained at Navalny rally\n\nRegional TV | News | Society\n\n"
             "TOMSK, January 23 - Police detained 47 people on Saturday after an unauthorised rally.")
     assert counts_and_places(text) == [(47, "Tomsk")]
+
+
+def test_counts_by_date_are_parts_of_the_count_before_them_in_its_place():
+    text = ("Navalny rallies\n\nMonitors said Kazan accounted for 140 detentions on 23 January and 180 on 31 January. "
+            "Police detained 2,100 people nationwide: 1,200 on 23 January and 900 on 31 January.")
+    assert counts_and_places(text) == [(140, "Kazan"), (180, "Kazan"), (2100, "nationwide"), (1200, "nationwide"),
+                                       (900, "nationwide")]

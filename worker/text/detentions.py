@@ -186,7 +186,10 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
         if frame_id is None:
             passed_over = True
             continue
-        places = place_for(tokens, at, accepted[-1] if accepted else -1, context, match.places if match else [], text)
+        if match is not None and match.frame.inherits_place and found:
+            places = found[-1][2]
+        else:
+            places = place_for(tokens, at, accepted[-1] if accepted else -1, context, match.places if match else [], text)
         if places is None:
             continue
         accepted.append(at)

@@ -58,6 +58,9 @@ class Frame:
     #: Categories every match needs (slots that must match once): a sentence without one of them skips the frame.
     needs: frozenset[str] = frozenset()
     figure_category: str = "FIGURE"
+    #: The figure is a part of the sentence's figure before it, in its place ("Moscow accounted for 1,440 on 23
+    #: January and 1,808 on 31 January").
+    inherits_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def parse_frame(entry: dict, known: frozenset[str]) -> Frame:
     needs = frozenset(s.options[0] for s in before + after if s.low >= 1 and len(s.options) == 1 and s.options[0].isupper()
                       and s.options[0] != "ANY")
     return Frame(entry["id"], before, after, requires, followed_by, tuple(entry.get("examples", ())),
-                 tuple(entry.get("counterexamples", ())), needs, pattern[at])
+                 tuple(entry.get("counterexamples", ())), needs, pattern[at], bool(entry.get("inherits_place")))
 
 
 @cache
