@@ -372,3 +372,9 @@ def test_counts_by_date_are_parts_of_the_count_before_them_in_its_place():
             "Police detained 2,100 people nationwide: 1,200 on 23 January and 900 on 31 January.")
     assert counts_and_places(text) == [(140, "Kazan"), (180, "Kazan"), (2100, "nationwide"), (1200, "nationwide"),
                                        (900, "nationwide")]
+
+
+def test_an_explainers_answer_to_how_many_were_detained_is_a_count():
+    text = ("Q&A: the Navalny protests\n\nHow many people were detained?\n\n"
+            "More than 2,000 across Russia on Saturday, according to the monitors. Courts are still hearing the cases.")
+    assert counts_and_places(text) == [(2000, "nationwide")]

@@ -426,9 +426,16 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
         reading.scene_places = reading.protest_places if follows_a_paragraph else ()
         if block.kind in ("paragraph", "list_item"):
             reading.previous_places = reading.protest_places = ()
-        for sentence in block.sentences:
-            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list, headline=block.kind == "title")
+        # An explainer's answer: "How many people were detained?" / "More than 11,000 across Russia, ...".
+        answers = block.kind == "paragraph" and position > 0 and asks_about_detentions(blocks[position - 1], reading)
+        for number, sentence in enumerate(block.sentences):
+            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or (answers and number == 0),
+                          headline=block.kind == "title")
     return reading
+
+
+def asks_about_detentions(block: Block, reading: Reading) -> bool:
+    return block.text.endswith("?") and mentions_detention(block.text, reading)
 
 
 def extract_claims(blocks: list[Block], find_sites: FindSites) -> list[DetentionClaim]:
