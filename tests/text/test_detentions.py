@@ -378,3 +378,15 @@ def test_an_explainers_answer_to_how_many_were_detained_is_a_count():
     text = ("Q&A: the Navalny protests\n\nHow many people were detained?\n\n"
             "More than 2,000 across Russia on Saturday, according to the monitors. Courts are still hearing the cases.")
     assert counts_and_places(text) == [(2000, "nationwide")]
+
+
+def test_a_lists_total_line_is_the_countrys():
+    text = ("Mobilisation protests\n\nPeople detained on Sunday, by OVD-Info's count:\n- Total: 640 people in 21 cities\n"
+            "- Kazan: 40\n- Ufa: 22")
+    assert counts_and_places(text) == [(640, "nationwide"), (40, "Kazan"), (22, "Ufa")]
+
+
+def test_a_pages_title_that_is_a_regional_city_places_its_figures():
+    text = ("KURSK\nWomen protest the call-up: police detain 16\n\nSeveral hundred women gathered on the square on "
+            "Sunday. According to the police, 16 people were taken to the police department.")
+    assert counts_and_places(text) == [(16, "Kursk")]

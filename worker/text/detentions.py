@@ -322,6 +322,10 @@ def read_key_value(block: Block, reading: Reading) -> None:
     if any(t.has("NATIONWIDE") or t.has("ALL_TOLD") for t in key_tokens) and in_list:
         _read_value(block.value or "", block, reading, None, True)
         return
+    if is_total_key(key_tokens) and in_list:
+        # The whole of what the list counts: the country's, or the page's one city's (an infobox's "Total: 250+").
+        _read_value(block.value or "", block, reading, reading.page_place, reading.page_place is None)
+        return
     if in_list and _is_dated_key(key_tokens):
         _read_value(block.value or "", block, reading, place, heading_nationwide or not place, scope="day")
         return
@@ -349,15 +353,26 @@ def dateline_place(blocks: list[Block], reading: Reading) -> Place | None:
     return next((city for city in (opening_city(block.text, reading) for block in opening) if city), None)
 
 
+def title_place(blocks: list[Block], reading: Reading) -> Place | None:
+    """A regional page whose title is its city alone ('YAKUTSK' above the story)."""
+    if not blocks or blocks[0].kind != "title":
+        return None
+    place, _ = heading_place(blocks[0].text, reading)
+    return place if is_regional(place, reading) else None
+
+
 def opening_city(text: str, reading: Reading) -> Place | None:
-    """The regional city in capitals a paragraph opens with ('KAZAN. Several hundred people gathered ...'); not the
-    capital's nor another country's city, which open wire copy filed there ('MOSCOW (AP) - Police in Russia ...')."""
+    """The regional city in capitals a paragraph opens with ('KAZAN. Several hundred people gathered ...')."""
     match = _DATELINE.match(text)
     place = single_city(match.group(1).title(), reading) if match else None
+    return place if is_regional(place, reading) else None
+
+
+def is_regional(place: Place | None, reading: Reading) -> bool:
+    """A city of the country the article is about, not its capital: the capital's and other countries' cities open
+    wire copy filed there ('MOSCOW (AP) - Police in Russia ...')."""
     capital = reading.capital
-    if place is None or capital is None or place == capital or place.country != capital.country:
-        return None
-    return place
+    return place is not None and capital is not None and place != capital and place.country == capital.country
 
 
 def single_city(text: str, reading: Reading) -> Place | None:
@@ -383,6 +398,12 @@ def bracketed_place(key: str, reading: Reading) -> Place | None:
         if len(places) == 1:
             return place_of_token(places[0], PlaceContext(reading.capital))
     return None
+
+
+def is_total_key(tokens: list[Token]) -> bool:
+    """'Total: 848 people in 33 cities' in a list by city: the whole country's line."""
+    words = [t for t in tokens if t.text.isalpha()]
+    return bool(words) and all(t.has("TALLY_NOUN") for t in words)
 
 
 def _is_dated_key(tokens: list[Token]) -> bool:
@@ -411,7 +432,7 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
     reading = Reading(find_sites, article_capital(" ".join(block.text for block in blocks)))
     reading.document_places = frozenset(m.place.name for block in blocks for sentence in block.sentences
                                         for m in find_sites(sentence))
-    reading.page_place = dateline_place(blocks, reading)
+    reading.page_place = dateline_place(blocks, reading) or title_place(blocks, reading)
     for position, block in enumerate(blocks):
         if block.kind == "key_value":
             read_key_value(block, reading)
