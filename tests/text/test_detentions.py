@@ -390,3 +390,8 @@ def test_a_pages_title_that_is_a_regional_city_places_its_figures():
     text = ("KURSK\nWomen protest the call-up: police detain 16\n\nSeveral hundred women gathered on the square on "
             "Sunday. According to the police, 16 people were taken to the police department.")
     assert counts_and_places(text) == [(16, "Kursk")]
+
+
+def test_a_card_values_parts_after_its_count_are_read():
+    text = ("Anti-war protests\n\nDetentions by day (OVD-Info):\n\n2 March - 389, including 98 in Kazan\n3 March - 76")
+    assert counts_and_places(text) == [(389, "nationwide"), (98, "Kazan"), (76, "nationwide")]

@@ -425,7 +425,17 @@ def _read_value(value: str, block: Block, reading: Reading, place: Place | None,
         places = (place,) if place is not None and not nationwide else ()
         reading.candidates.append(Candidate(token.figure, places, block.text, index, "card-value", scope=scope))
         reading.previous_had_figure = True
+        read_value_parts(tokens[at + 1:], value, block, reading, index, scope)
         return
+
+
+def read_value_parts(tokens: list[Token], value: str, block: Block, reading: Reading, index: int,
+                     scope: Scope | None) -> None:
+    """'2 March (Wednesday) - 389, including 98 in St Petersburg': the parts a value tells after its count."""
+    if not any(token.figure is not None for token in tokens):
+        return
+    for figure, places, frame_id in detention_figures(tokens, value, PlaceContext(reading.capital), True, False):
+        reading.candidates.append(Candidate(figure, places, block.text, index, frame_id, scope=scope))
 
 
 def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
