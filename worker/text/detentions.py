@@ -363,7 +363,7 @@ def title_place(blocks: list[Block], reading: Reading) -> Place | None:
 
 def opening_city(text: str, reading: Reading) -> Place | None:
     """The regional city in capitals a paragraph opens with ('KAZAN. Several hundred people gathered ...')."""
-    match = _DATELINE.match(text)
+    match = _DATELINE.match(text) if text[:2].isupper() else None
     place = single_city(match.group(1).title(), reading) if match else None
     return place if is_regional(place, reading) else None
 

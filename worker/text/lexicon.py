@@ -188,7 +188,9 @@ def _merge_phrases(tokens: list[Token], lex: Lexicon) -> list[Token]:
             position += length
             continue
         # Most words are a phrase of one word or of none: the table answers without a search for longer ones.
-        single = phrase_tokens.get((token.text,)) or _possessive_of_a_phrase(token.text, phrase_tokens)
+        single = phrase_tokens.get((token.text,))
+        if single is None and token.text.endswith("'s"):
+            single = _possessive_of_a_phrase(token.text, phrase_tokens)
         if single is None:
             merged.append(token)
         else:
@@ -232,8 +234,6 @@ def _positions_followed_by_a_city(tokens: list[Token], category: str, gap: tuple
 
 def _possessive_of_a_phrase(word: str, phrase_tokens: dict) -> tuple[frozenset[str], str | None] | None:
     """"OVD-Info's tally": the possessive of a word is tagged as the word (a place keeps no place phrase)."""
-    if not word.endswith("'s"):
-        return None
     found = phrase_tokens.get((word[:-2],))
     return (found[0] - _PLACE, None) if found else None
 
