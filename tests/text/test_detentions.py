@@ -395,3 +395,11 @@ def test_a_pages_title_that_is_a_regional_city_places_its_figures():
 def test_a_card_values_parts_after_its_count_are_read():
     text = ("Anti-war protests\n\nDetentions by day (OVD-Info):\n\n2 March - 389, including 98 in Kazan\n3 March - 76")
     assert counts_and_places(text) == [(389, "nationwide"), (98, "Kazan"), (76, "nationwide")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "More than 300 people are still behind bars as political prisoners, the group says.",
+    "Police detained more than 500 migrants in raids on markets and dormitories.",
+])
+def test_political_prisoners_and_migrants_in_raids_are_no_protest_detentions(sentence):
+    assert counts_and_places(f"Russia after the protests\n\n{sentence}") == []
