@@ -403,3 +403,8 @@ def test_a_card_values_parts_after_its_count_are_read():
 ])
 def test_political_prisoners_and_migrants_in_raids_are_no_protest_detentions(sentence):
     assert counts_and_places(f"Russia after the protests\n\n{sentence}") == []
+
+
+def test_a_question_asserts_no_figure():
+    text = "Fact check\n\nWere 3,000 people detained in Kazan on a single day? The police say 300 were."
+    assert counts_and_places(text) == []

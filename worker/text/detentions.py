@@ -138,7 +138,8 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
     if mentions_detention_word:
         reading.detention_sentences.append(text)
     could_hold = mentions_detention_word or in_detention_list or reading.previous_had_figure
-    figures = find_figures(text) if could_hold else []
+    # A question asserts no figure: "Were 2,000 people detained in a single day?" is what a fact-check asks.
+    figures = find_figures(text) if could_hold and not is_question(text) else []
     if not figures:
         # Most sentences hold no figure or no detention word: only the places they name matter, for the next.
         named = tuple(dict.fromkeys(site.place for site in reading.find_sites(text)))
@@ -465,8 +466,12 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
     return reading
 
 
+def is_question(text: str) -> bool:
+    return text.rstrip("\"' ").endswith("?")
+
+
 def asks_about_detentions(block: Block, reading: Reading) -> bool:
-    return block.text.endswith("?") and mentions_detention(block.text, reading)
+    return is_question(block.text) and mentions_detention(block.text, reading)
 
 
 def extract_claims(blocks: list[Block], find_sites: FindSites) -> list[DetentionClaim]:
