@@ -408,3 +408,9 @@ def test_political_prisoners_and_migrants_in_raids_are_no_protest_detentions(sen
 def test_a_question_asserts_no_figure():
     text = "Fact check\n\nWere 3,000 people detained in Kazan on a single day? The police say 300 were."
     assert counts_and_places(text) == []
+
+
+def test_a_vague_headline_further_down_the_page_gives_way_to_the_bodys_number():
+    text = ("Regional digest\n\nOMSK\nPolice detain dozens at Navalny rally on the embankment\n\n"
+            "Police detained 41 people, OVD-Info said.")
+    assert counts_and_places(text) == [(41, "Omsk")]

@@ -462,8 +462,21 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
         answers = block.kind == "paragraph" and position > 0 and asks_about_detentions(blocks[position - 1], reading)
         for number, sentence in enumerate(block.sentences):
             read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or (answers and number == 0),
-                          headline=block.kind == "title")
+                          headline=reads_as_headline(block))
     return reading
+
+
+#: A headline's words at most: longer unpunctuated lines are prose the cleaner could not split.
+MAX_HEADLINE_WORDS = 16
+
+
+def reads_as_headline(block: Block) -> bool:
+    """The title, a heading, or a headline further down the page ('Police detain dozens at Navalny rally on the
+    embankment' under a digest's city): one short line without a final stop."""
+    if block.kind in ("title", "heading"):
+        return True
+    return (block.kind == "paragraph" and len(block.sentences) == 1 and not block.text.endswith((".", "!", "?", '"', ":"))
+            and len(block.text.split()) <= MAX_HEADLINE_WORDS)
 
 
 def is_question(text: str) -> bool:
