@@ -414,3 +414,9 @@ def test_a_vague_headline_further_down_the_page_gives_way_to_the_bodys_number():
     text = ("Regional digest\n\nOMSK\nPolice detain dozens at Navalny rally on the embankment\n\n"
             "Police detained 41 people, OVD-Info said.")
     assert counts_and_places(text) == [(41, "Omsk")]
+
+
+def test_a_nationwide_marker_right_after_a_figure_wins_over_a_city_later_in_the_clause():
+    text = ("Navalny jailed\n\nAt least 900 people were detained throughout Russia on Tuesday after a court in Moscow "
+            "sent Navalny to a penal colony.")
+    assert counts_and_places(text) == [(900, "nationwide")]

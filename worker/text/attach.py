@@ -114,6 +114,8 @@ def places_after(tokens: list[Token], at: int, end: int, context: PlaceContext) 
         token = tokens[position]
         if token.has("BREAKDOWN_LEAD") and tokens[position - 1].has("COMMA"):
             break  # ', with a third of them in Moscow': a part of the figure, not its place
+        if token.has("NATIONWIDE"):
+            break  # 'detained throughout Russia ... after a court in Moscow': the marker places the figure first
         if token.has("LOCATIVE") or token.has("ANAPHORIC_PLACE"):
             if token.has("ANAPHORIC_PLACE"):
                 named = anaphor_places(tokens, at, context)
