@@ -420,3 +420,21 @@ def test_a_nationwide_marker_right_after_a_figure_wins_over_a_city_later_in_the_
     text = ("Navalny jailed\n\nAt least 900 people were detained throughout Russia on Tuesday after a court in Moscow "
             "sent Navalny to a penal colony.")
     assert counts_and_places(text) == [(900, "nationwide")]
+
+
+def test_a_statement_that_ends_on_a_quoted_question_still_states_its_figure():
+    text = ("Call-up protests\n\nIn Ufa, the protest ended with more than 40 arrests, after women asked police the one "
+            "question that mattered: why are our sons being sent to war?")
+    assert counts_and_places(text) == [(40, "Ufa")]
+
+
+def test_a_card_after_a_paragraph_on_detentions_is_no_breakdown_unless_keyed_by_a_city_alone():
+    text = ("Dagestan protests\n\nPolice detained 101 people in Makhachkala. Most were women.\n\n"
+            "Population of Dagestan: 3.1 million\nMakhachkala - 101")
+    assert counts_and_places(text) == [(101, "Makhachkala")]
+
+
+def test_an_answer_counts_only_after_a_question_about_detentions():
+    text = ("Evening news\n\nANCHOR: Hundreds detained tonight. Yuri, how big were these protests?\n\n"
+            "YURI: A few hundred people in the centre of Omsk. But police moved in quickly.")
+    assert counts_and_places(text) == [(200, "nationwide")]  # the anchor's headline, not the crowd in Omsk

@@ -316,7 +316,10 @@ def read_key_value(block: Block, reading: Reading) -> None:
         for item in value_items(block.value or ""):
             _read_value(item, block, reading, place, heading_nationwide or not place)
         return
-    if key_is_place and (in_list or mentions_detention(block.lead, reading)):
+    # A paragraph's lead makes a breakdown only of cards keyed by a city alone ("Moscow - 2,380"; not "Population of
+    # Dagestan: 3.1 million").
+    key_is_city_alone = key_is_place and len([t for t in key_tokens if t.text.isalpha()]) == len(key_places[0].text.split())
+    if key_is_place and (in_list or (key_is_city_alone and mentions_detention(block.lead, reading))):
         # "Moscow: 43", or several on one line: "Moscow - 640, St Petersburg - 415, Perm - 38".
         read_sentence(block.text, reading, in_detention_list=True)
         return
@@ -479,12 +482,21 @@ def reads_as_headline(block: Block) -> bool:
             and len(block.text.split()) <= MAX_HEADLINE_WORDS)
 
 
+#: Where a statement can hand over to a question it quotes ('ended with 100 arrests, after ...: why are our sons
+#: being sent to fight?').
+_CLAUSE_HANDOVERS = (": ", "; ", " - ")
+
+
 def is_question(text: str) -> bool:
-    return text.rstrip("\"' ").endswith("?")
+    """A sentence that asks, as a whole: it ends with a question mark and no statement comes before the question."""
+    return text.rstrip("\"' ").endswith("?") and not any(handover in text for handover in _CLAUSE_HANDOVERS)
 
 
 def asks_about_detentions(block: Block, reading: Reading) -> bool:
-    return is_question(block.text) and mentions_detention(block.text, reading)
+    """'How many people were detained?': the block's last sentence asks, and about detentions ('how big were these
+    protests?' after a headline on detentions does not)."""
+    question = block.sentences[-1] if block.sentences else block.text
+    return is_question(question) and mentions_detention(question, reading)
 
 
 def extract_claims(blocks: list[Block], find_sites: FindSites) -> list[DetentionClaim]:
