@@ -50,8 +50,8 @@ class PlaceContext:
     #: The protest cities the paragraph before ended on ("In Tomsk, about 2,000 people walked along Lenin Avenue"):
     #: the place of a day's figure at the start of the next paragraph that names none ("Police detained 26 of them").
     scene_places: tuple[Place, ...] = ()
-    #: The one city an encyclopedia page's infobox gives as the event's location: the place of its figures that name
-    #: none (a page about the Nalchik protest).
+    #: The one city the page or the paragraph is about: an infobox's Location, a regional dateline, a title that is a
+    #: city, a paragraph opening with a city in capitals. The last resort of a figure that names no place.
     page_place: Place | None = None
 
 
@@ -254,14 +254,22 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
         return NATIONWIDE_PLACES
     if _names_unknown_place(sentence, tokens, at, end):
         return None
+    return places_told_before(tokens, at, context, sentence)
+
+
+def places_told_before(tokens: list[Token], at: int, context: PlaceContext, sentence: str) -> tuple[Place, ...]:
+    """A figure whose sentence names no place for it: the city the text was last about, nearest first (this
+    paragraph's protest, the sentence before, the paragraph before, the page); the country when the sentence speaks
+    for all of it ('across Russia', 'in total', 'Russian police')."""
     whole_country = has_nationwide_marker(tokens, 0, len(tokens)) or any(
         t.has("ALL_TOLD") or t.has("NATIONAL_FORCE") for t in tokens)
     if len(context.protest_places) == 1 and not whole_country:
         return context.protest_places
     if len(context.previous_places) == 1 and not whole_country:
         return context.previous_places
+    running_total = scope_of_figure(sentence, tokens[at].start, tokens[at].end) == "cumulative"
     if len(context.scene_places) == 1 and not whole_country and not names_a_place(tokens) and (
-            not counts_detentions(tokens, at) and scope_of_figure(sentence, tokens[at].start, tokens[at].end) != "cumulative"):
+            not counts_detentions(tokens, at) and not running_total):
         # A running total ("2,407 people since 21 September") or a monitor's count of detentions ("OVD-Info has
         # recorded 3,700 detentions") is the country's, whatever scene came before.
         return context.scene_places

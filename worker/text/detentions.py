@@ -190,7 +190,8 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
         if match is not None and match.frame.inherits_place and found:
             places = found[-1][2]
         else:
-            places = place_for(tokens, at, accepted[-1] if accepted else -1, context, match.places if match else [], text)
+            frame_places = match.places if match else []
+            places = place_for(tokens, at, accepted[-1] if accepted else -1, context, frame_places, text)
         if places is None:
             continue
         accepted.append(at)
@@ -318,7 +319,8 @@ def read_key_value(block: Block, reading: Reading) -> None:
         return
     # A paragraph's lead makes a breakdown only of cards keyed by a city alone ("Moscow - 2,380"; not "Population of
     # Dagestan: 3.1 million").
-    key_is_city_alone = key_is_place and len([t for t in key_tokens if t.text.isalpha()]) == len(key_places[0].text.split())
+    key_words = [t for t in key_tokens if t.text.isalpha()]
+    key_is_city_alone = key_is_place and len(key_words) == len(key_places[0].text.split())
     if key_is_place and (in_list or (key_is_city_alone and mentions_detention(block.lead, reading))):
         # "Moscow: 43", or several on one line: "Moscow - 640, St Petersburg - 415, Perm - 38".
         read_sentence(block.text, reading, in_detention_list=True)
@@ -464,7 +466,8 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
         # An explainer's answer: "How many people were detained?" / "More than 11,000 across Russia, ...".
         answers = block.kind == "paragraph" and position > 0 and asks_about_detentions(blocks[position - 1], reading)
         for number, sentence in enumerate(block.sentences):
-            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or (answers and number == 0),
+            answer = answers and number == 0
+            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or answer,
                           headline=reads_as_headline(block))
     return reading
 
