@@ -63,7 +63,8 @@ class Gazetteer:
         self._names = PhraseIndex(ids)
         self._place_of = lru_cache(maxsize=None)(self._make_place)
         # "Yelena Markova", "Ms Markova": a surname that is also a town's name.
-        self._person_before = re.compile(r"\b(?:" + "|".join(map(re.escape, person_words)) + r")\.?\s+$") if person_words else None
+        names = "|".join(map(re.escape, person_words))
+        self._person_before = re.compile(r"\b(?:" + names + r")\.?\s+$") if person_words else None
 
     def _make_place(self, geonames_id: int) -> Place:
         name, country, latitude, longitude = self._fields[geonames_id]
@@ -94,8 +95,10 @@ class Gazetteer:
         return [m for m in self.find(sentence) if not is_attributive(sentence, m) and not self.is_surname(sentence, m)]
 
     def is_surname(self, sentence: str, mention: CityMention) -> bool:
+        if self._person_before is None:
+            return False
         window_start = max(0, mention.start - _BEFORE_WINDOW)
-        return self._person_before is not None and bool(self._person_before.search(sentence, window_start, mention.start))
+        return self._person_before.search(sentence, window_start, mention.start) is not None
 
 
 def _is_word(text: str, start: int, end: int) -> bool:
@@ -126,4 +129,5 @@ def gazetteer() -> Gazetteer:
     cities = json.loads(data.joinpath("gazetteer.json").read_text(encoding="utf-8"))
     landmarks = json.loads(data.joinpath("landmarks.json").read_text(encoding="utf-8"))
     people = json.loads(data.joinpath("person_names.json").read_text(encoding="utf-8"))
-    return Gazetteer(cities["places"], cities["aliases"], landmarks["landmarks"], people["honorifics"] + people["first_names"])
+    person_words = people["honorifics"] + people["first_names"]
+    return Gazetteer(cities["places"], cities["aliases"], landmarks["landmarks"], person_words)

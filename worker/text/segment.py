@@ -151,13 +151,14 @@ def is_intro(line: str) -> bool:
 
 
 _DATE_WORD = re.compile(r"[A-Za-z]+|\d+")
-_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "am", "pm"})
+_WEEKDAYS_AND_HALVES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "am",
+                                  "pm"})
 
 
 def is_date_line(line: str) -> bool:
     """'27 February 2022, 21:05', 'Sunday, Jan 23': only days, months, numbers and times."""
     words = _DATE_WORD.findall(line)
-    return bool(words) and all(w.isdigit() or w.lower() in MONTH_WORDS or w.lower() in _WEEKDAYS for w in words)
+    return bool(words) and all(w.isdigit() or w.lower() in MONTH_WORDS or w.lower() in _WEEKDAYS_AND_HALVES for w in words)
 
 
 def is_heading(line: str, next_line: str | None) -> bool:
