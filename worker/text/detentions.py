@@ -17,7 +17,7 @@ from worker.text.lexicon import Token, lexicon, tag
 from worker.text.numbers import MONTH_WORDS, Figure, find_figures
 from worker.text.places import CityMention
 from worker.text.scope import reports_a_day, scope_of, scope_of_figure
-from worker.text.segment import Block, table_cells, value_items
+from worker.text.segment import Block, is_date_line, table_cells, value_items
 from worker.text.sources import find_source
 
 _DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
@@ -144,7 +144,7 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
         # Most sentences hold no figure or no detention word: only the places they name matter, for the next.
         named = tuple(dict.fromkeys(site.place for site in reading.find_sites(text)))
         reading.previous_places = named or reading.previous_places
-        if named and (mentions_detention_word or is_about_protest(text)):
+        if named and (mentions_detention_word or lexicon().mentions("PROTEST", lowered)):
             # "Protests broke out all over Russia, and in Moscow ...": the scene is the country, not its one city.
             reading.protest_places = () if lexicon().mentions("NATIONWIDE", lowered) else named
         reading.previous_had_figure = False
@@ -236,10 +236,6 @@ def figure_run_before(tokens: list[Token], end: int) -> list[int]:
     return run
 
 
-def is_about_protest(text: str) -> bool:
-    return lexicon().mentions("PROTEST", text.lower())
-
-
 #: What may follow a list item's count and its noun: its source, place or day ('Kazan: 47 people, per OVD-Info').
 _AFTER_A_BARE_COUNT = frozenset({"SOURCE_LEAD", "LOCATIVE", "DAY", "DETENTION_MONITOR"})
 
@@ -288,9 +284,8 @@ _DATE_PUNCTUATION = frozenset({"COMMA", "DASH", "COLON"})
 
 
 def is_date_part(token: Token) -> bool:
-    """A day, a month, a day of the month or the punctuation between them."""
-    return (token.text in MONTH_WORDS or token.text.isdigit() or token.has("DAY")
-            or bool(token.categories & _DATE_PUNCTUATION))
+    """A day, a month, a day of the month (the segmenter's date words) or the punctuation between them."""
+    return is_date_line(token.text) or bool(token.categories & _DATE_PUNCTUATION)
 
 
 def read_key_value(block: Block, reading: Reading) -> None:
@@ -299,7 +294,8 @@ def read_key_value(block: Block, reading: Reading) -> None:
     key_tokens = tag(_BRACKETED.sub("", block.key or ""), reading.find_sites)
     place, heading_nationwide = heading_place(block.heading, reading)
     key_places = [t for t in key_tokens if t.has("PLACE")]
-    key_is_place = len(key_places) == 1 and len([t for t in key_tokens if t.text.isalpha()]) <= 2 + len(key_places[0].text.split())
+    key_words = [t for t in key_tokens if t.text.isalpha()]
+    key_is_place = len(key_places) == 1 and len(key_words) <= 2 + len(key_places[0].text.split())
     key_place = place_of_token(key_places[0], PlaceContext(reading.capital)) if key_places else None
     in_list = mentions_detention(block.intro, reading) or mentions_detention(block.intro_context, reading) or (
         mentions_detention(block.heading, reading))
@@ -319,7 +315,6 @@ def read_key_value(block: Block, reading: Reading) -> None:
         return
     # A paragraph's lead makes a breakdown only of cards keyed by a city alone ("Moscow - 2,380"; not "Population of
     # Dagestan: 3.1 million").
-    key_words = [t for t in key_tokens if t.text.isalpha()]
     key_is_city_alone = key_is_place and len(key_words) == len(key_places[0].text.split())
     if key_is_place and (in_list or (key_is_city_alone and mentions_detention(block.lead, reading))):
         # "Moscow: 43", or several on one line: "Moscow - 640, St Petersburg - 415, Perm - 38".
