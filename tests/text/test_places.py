@@ -48,6 +48,9 @@ def names(sentence):
         # a Title Case headline capitalises its small words; a name still continues
         ("Hundreds Held In Kazan After Rally", ["Kazan"]),
         ("Kazan City Court Jails Activist", []),
+        # a city that measures the distance to the scene is not the scene
+        ("In Irkutsk, about 450 km by road from Ulan-Ude, police detained nine", ["Irkutsk"]),
+        ("a village 30 miles from Tomsk and a town north of Omsk", []),
     ],
 )
 def test_city_mentions(sentence, expected):

@@ -31,6 +31,10 @@ _ATTRIBUTIVE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\blooks?\s+like|\bresembles?|\breminiscent\s+of|\bborn\s+in|\bthen)\s+$", re.IGNORECASE)
+# A city that measures the distance to the scene is not the scene: "about 450 km by road from Ulan-Ude", "a village
+# north of Kazan".
+_DISTANCE_BEFORE = re.compile(r"(?:\b(?:km|kilometres|kilometers|miles)\b[a-z ]{0,20}\bfrom|\b(?:north|south|east|west)\s+of)\s+$",
+                              re.IGNORECASE)
 #: Wider than the longest text the patterns before and after a mention can match.
 _BEFORE_WINDOW = 40
 _AFTER_WINDOW = 40
@@ -120,7 +124,8 @@ def is_attributive(sentence: str, mention: CityMention) -> bool:
         return True
     # Searched only in the few characters before the mention (the patterns end there): a long sentence stays cheap.
     window_start = max(0, mention.start - _BEFORE_WINDOW)
-    return bool(_ATTRIBUTIVE_BEFORE.search(sentence, window_start, mention.start))
+    return bool(_ATTRIBUTIVE_BEFORE.search(sentence, window_start, mention.start)
+                or _DISTANCE_BEFORE.search(sentence, window_start, mention.start))
 
 
 @cache
