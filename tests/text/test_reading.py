@@ -37,6 +37,9 @@ def claims(text):
     ("The tally of those arrested since Thursday has topped 6,000.", [(6000, "more_than", "nationwide")]),
     # not protest detentions, not people
     ("The FSB said it had detained four suspected saboteurs in Bryansk.", []),
+    ("In Omsk, where the FSB arrested two saboteurs in May, 30 people were detained on Sunday.",
+     [(30, "exact", "Omsk")]),
+    ("Memorial lists 700 political prisoners, and OVD-Info says over 1,000 are behind bars.", []),
     ("A court ordered three protesters held for 15 days.", []),
     ("Protests were held in 40 cities and about 3,000 people took part in Moscow.", []),
     ("Some 500 people held placards in Tomsk.", []),

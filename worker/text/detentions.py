@@ -101,12 +101,21 @@ def has_category(tokens: list[Token], categories: frozenset[str]) -> bool:
 
 #: How near a figure a word about spies or saboteurs must be to make its arrests not a protest's.
 OTHER_ARREST_WINDOW = 8
+#: Words after a comma that go on with the clause before it rather than end an aside.
+_CLAUSE_JOINERS = frozenset({"and", "but", "or", "while"})
 
 
 def is_about_other_arrests(tokens: list[Token], at: int) -> bool:
-    """Spies, saboteurs, officials: arrests that are not of protesters."""
-    window = tokens[max(0, at - OTHER_ARREST_WINDOW): at + OTHER_ARREST_WINDOW]
-    return any(t.has("NON_PROTEST_ARREST") for t in window)
+    """Spies, saboteurs, officials: arrests that are not of protesters. Before the figure, the words are looked at
+    back to the comma that ends an aside only: 'In Khabarovsk, where people have protested since the arrest of its
+    governor, at least 40 people were detained' is not about the governor's arrest ('..., and OVD-Info says over 1,000'
+    goes on with the clause before it)."""
+    start = max(0, at - OTHER_ARREST_WINDOW)
+    for position in range(at - 1, start - 1, -1):
+        if tokens[position].has("COMMA") and tokens[position + 1].text not in _CLAUSE_JOINERS:
+            start = position + 1
+            break
+    return any(t.has("NON_PROTEST_ARREST") for t in tokens[start: at + OTHER_ARREST_WINDOW])
 
 
 def frames_possible(tokens: list[Token]) -> list[Frame]:
