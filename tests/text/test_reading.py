@@ -17,6 +17,8 @@ def claims(text):
      [(90, "more_than", "Ufa"), (220, "at_least", "Kazan")]),
     ("Officers arrested 300 protesters across the country, including 120 in Novosibirsk.",
      [(120, "exact", "Novosibirsk"), (300, "exact", "nationwide")]),
+    ("Police in Kazan detained 89 people and in Krasnoyarsk 103.",
+     [(89, "exact", "Kazan"), (103, "exact", "Krasnoyarsk")]),
     # lists in prose
     ("Arrests were also reported in Tomsk (14), Perm (9) and Samara (6).",
      [(6, "exact", "Samara"), (9, "exact", "Perm"), (14, "exact", "Tomsk")]),

@@ -129,6 +129,8 @@ def places_after(tokens: list[Token], at: int, end: int, context: PlaceContext) 
                     position = _collect_list(tokens, position + gap, end, context, found)
                     if _continues_to_other_cities(tokens, position, end):
                         return NATIONWIDE_PLACES
+                    if _opens_a_bare_figure(tokens, position):
+                        return ()
                     break
                 if candidate.has("LOCATIVE"):
                     break
@@ -148,6 +150,22 @@ def _collect_list(tokens: list[Token], position: int, end: int, context: PlaceCo
         if place:
             found.append(place)
     return position
+
+
+_BARE_FIGURE_ENDS = frozenset({"STOP", "COMMA", "SEMI"})
+
+
+def _opens_a_bare_figure(tokens: list[Token], position: int) -> bool:
+    """'police in Kazan detained 89 people and in Krasnoyarsk 103': a city right before a figure with no place of
+    its own is that figure's, not the place of the figure before."""
+    following = position + 1
+    for optional in ("COMMA", "BREAKDOWN_LEAD"):
+        if following < len(tokens) and tokens[following].has(optional):
+            following += 1
+    if following >= len(tokens) or not tokens[following].has("FIGURE"):
+        return False
+    after = tokens[following + 1] if following + 1 < len(tokens) else None
+    return after is None or bool(after.categories & _BARE_FIGURE_ENDS) or after.text == "and"
 
 
 def _continues_to_other_cities(tokens: list[Token], position: int, end: int) -> bool:
