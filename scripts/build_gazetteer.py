@@ -89,6 +89,7 @@ EXTRA_ALIASES = {
     "Kiev": "Kyiv",
     "Nizhni Novgorod": "Nizhny Novgorod",
     "Nizhniy Novgorod": "Nizhny Novgorod",
+    "Nizhny": "Nizhny Novgorod",  # the short name its people and the press use ("in Nizhny")
     "Rostov": "Rostov-on-Don",
     "Kharkov": "Kharkiv",
     "Odessa": "Odesa",

@@ -27,6 +27,7 @@ def names(sentence):
         ("the siege of Leningrad", []),
         ("Siberia, the Urals, Khakassia and the Far East", []),
         ("protests in Nizhny Novgorod and Nizhniy Novgorod", ["Nizhny Novgorod"] * 2),
+        ("OVD-Info counted 131 in Nizhny and 40 in Nizhny Tagil", ["Nizhny Novgorod", "Nizhny Tagil"]),
         ("Demonstrators in Minsk and London", ["Minsk", "London"]),
         ("Police in Moscow on Sunday", ["Moscow"]),
         ("Riot police cleared Bolotnaya Square", ["Moscow"]),
