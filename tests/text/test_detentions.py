@@ -283,6 +283,16 @@ def test_a_heading_or_a_nationwide_scene_ends_the_scene(between):
     assert counts_and_places(text) == [(31, "nationwide")]
 
 
+@pytest.mark.parametrize(("between", "place"), [
+    ("Witnesses said the women shouted at the officers.\n\n", "Chita"),
+    # the scene reaches over one paragraph that names no city, not two
+    ("Witnesses said the women shouted at the officers.\n\nA man with a megaphone read out names.\n\n", "nationwide"),
+])
+def test_a_paragraph_that_names_no_city_goes_on_with_the_scene_before_it(between, place):
+    text = _SCENE + between + "Police detained 31 people, the regional police said."
+    assert counts_and_places(text) == [(31, place)]
+
+
 def test_city_lines_after_a_paragraph_on_detentions_are_its_breakdown():
     text = "Anti-war actions\n\nPolice have detained 340 people in 20 cities today. Most were students.\n\nTomsk - 40\nOmsk - 25"
     assert counts_and_places(text) == [(340, "nationwide"), (40, "Tomsk"), (25, "Omsk")]

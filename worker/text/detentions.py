@@ -463,8 +463,11 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
             # "SAMARA. About 200 people walked ...": a paragraph that opens with its city in capitals is about it.
             reading.paragraph_place = opening_city(block.text, reading)
         # A heading, a list or a card between two paragraphs ends the scene: what follows it is a new part.
-        follows_a_paragraph = block.kind == "paragraph" and position > 0 and blocks[position - 1].kind == "paragraph"
-        reading.scene_places = reading.protest_places if follows_a_paragraph else ()
+        if follows_paragraphs(blocks, position, 1) and names_a_city(blocks[position - 1], reading):
+            reading.scene_places = reading.protest_places
+        elif not (follows_paragraphs(blocks, position, 2) and names_a_city(blocks[position - 2], reading)):
+            # One paragraph that names no city ("Witnesses said women shouted ...") goes on with the scene before it.
+            reading.scene_places = ()
         if block.kind in ("paragraph", "list_item"):
             reading.previous_places = reading.protest_places = ()
         # An explainer's answer: "How many people were detained?" / "More than 11,000 across Russia, ...".
@@ -474,6 +477,15 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
             read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or answer,
                           headline=reads_as_headline(block))
     return reading
+
+
+def follows_paragraphs(blocks: list[Block], position: int, count: int) -> bool:
+    """Is the block at `position` a paragraph, and so are the `count` blocks right before it?"""
+    return position >= count and all(block.kind == "paragraph" for block in blocks[position - count: position + 1])
+
+
+def names_a_city(block: Block, reading: Reading) -> bool:
+    return any(reading.find_sites(sentence) for sentence in block.sentences)
 
 
 #: A headline's words at most: longer unpunctuated lines are prose the cleaner could not split.
