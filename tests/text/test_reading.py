@@ -45,6 +45,7 @@ def claims(text):
     ("A court ordered three protesters held for 15 days.", []),
     ("Protests were held in 40 cities and about 3,000 people took part in Moscow.", []),
     ("Some 500 people held placards in Tomsk.", []),
+    ("Rallies of several hundred people each were also held in Tomsk and Omsk.", []),
 ])
 def test_sentences(text, expected):
     assert claims(text) == expected

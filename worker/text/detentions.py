@@ -66,13 +66,15 @@ class Reading:
 
 
 def is_vetoed(tokens: list[Token], at: int) -> bool:
-    """What the figure measures is not people: '40 cities', 'dozens of cities', a year."""
+    """What the figure measures is not people: '40 cities', 'dozens of cities', a year, a rally's size."""
     figure = tokens[at].figure
     following = tokens[at + 1] if at + 1 < len(tokens) else None
     if following is not None and following.has("NON_PERSON_UNIT"):
         return True
     if following is not None and following.text == "of" and at + 2 < len(tokens) and tokens[at + 2].has("NON_PERSON_UNIT"):
         return True
+    if at >= 2 and tokens[at - 1].text == "of" and tokens[at - 2].has("GATHERING"):
+        return True  # 'rallies of several hundred people each were held': the size of a gathering
     return figure is not None and (is_year(figure) or is_threshold(tokens, at) or is_court_outcome(tokens, at))
 
 
