@@ -73,6 +73,11 @@ def test_dates_times_and_a_bare_one_are_not_figures(sentence):
     assert find_figures(sentence) == []
 
 
+@pytest.mark.parametrize("sentence", ["the hotline is 8 800 707-05-28", "call +7 495 123-45-67", "dated 2021-02-23"])
+def test_phone_numbers_and_dashed_dates_are_not_figures(sentence):
+    assert all(f.upper is None for f in find_figures(sentence))
+
+
 @pytest.mark.parametrize("sentence, count", [("and in Novosibirsk 14", 14), ("in Octyabrsky 9", 9), ("Augsburg 40", 40),
                                              ("Marchenko 3", 3), ("3 Decembrists", 3)])
 def test_a_word_that_begins_like_a_month_makes_no_date(sentence, count):

@@ -46,6 +46,7 @@ def claims(text):
     ("Protests were held in 40 cities and about 3,000 people took part in Moscow.", []),
     ("Some 500 people held placards in Tomsk.", []),
     ("Rallies of several hundred people each were also held in Tomsk and Omsk.", []),
+    ("A city is counted if at least one detention was confirmed there.", []),
 ])
 def test_sentences(text, expected):
     assert claims(text) == expected

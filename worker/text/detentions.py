@@ -65,6 +65,10 @@ class Reading:
     headings: dict[str, tuple[Place | None, bool]] = field(default_factory=dict)
 
 
+#: Words before a figure that make it a condition ('if at least one detention was confirmed').
+_CONDITIONS = frozenset({"if", "unless", "whether"})
+
+
 def is_vetoed(tokens: list[Token], at: int) -> bool:
     """What the figure measures is not people: '40 cities', 'dozens of cities', a year, a rally's size."""
     figure = tokens[at].figure
@@ -75,6 +79,8 @@ def is_vetoed(tokens: list[Token], at: int) -> bool:
         return True
     if at >= 2 and tokens[at - 1].text == "of" and tokens[at - 2].has("GATHERING"):
         return True  # 'rallies of several hundred people each were held': the size of a gathering
+    if at >= 1 and tokens[at - 1].text in _CONDITIONS:
+        return True  # 'we count a city if at least one detention was confirmed': a condition, not a count
     return figure is not None and (is_year(figure) or is_threshold(tokens, at) or is_court_outcome(tokens, at))
 
 

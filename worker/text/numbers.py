@@ -167,6 +167,12 @@ def is_year_range(low: str, high: str) -> bool:
     return all(len(side) == 4 and side.isdigit() and int(side) in _YEARS for side in (low, high))
 
 
+def is_part_of_a_code(sentence: str, end: int) -> bool:
+    """'8 800 707-05-28', '+7 495 123-45-67', '2021-02-23': digits that go on in a further dashed group are a phone
+    number, a date or a code, never a count."""
+    return sentence[end: end + 1] == "-" and sentence[end + 1: end + 2].isdigit()
+
+
 def figure_matches(sentence: str) -> list[re.Match]:
     """What FIGURE.finditer(sentence) finds, trying FIGURE only where a figure can begin (its look-behind refuses a
     start inside a word, so word starts are the only candidates)."""
@@ -193,6 +199,8 @@ def find_figures(sentence: str) -> list[Figure]:
     figures: list[Figure] = []
     for match in figure_matches(sentence):
         if match.group("low") and is_year_range(match.group("low"), match.group("high")):
+            continue
+        if is_part_of_a_code(sentence, match.end()):
             continue
         # The word before the number itself, after any qualifier: 'since 21 September more than 2,400' is a count.
         number = "digits" if match.group("digits") else "low" if match.group("low") else None
