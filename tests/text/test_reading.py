@@ -87,3 +87,17 @@ def test_a_region_stands_for_its_capital_when_the_page_names_it():
 def test_a_running_total_in_the_next_sentence():
     page = "\n".join(["Arrests continue", "", "Police detained 210 people on Monday. That brings the total to 6,420."])
     assert claims(page) == [(210, "exact", "nationwide"), (6420, "exact", "nationwide")]
+
+
+def test_protests_abroad_compared_with_russias_are_no_wave_of_russias():
+    page = ("Iran's protests enter their third month\n\nIranian security forces have arrested more than 14,000 "
+            "protesters in Tehran and other cities, an Iranian rights group said. The timing has drawn comparisons "
+            "with Russia, where the partial mobilisation announced in September also brought people onto the streets.")
+    assert analyze(page, "case").wave == "other"
+
+
+def test_russias_protests_stay_its_wave_beside_a_rally_abroad():
+    page = ("Russian police detain 2,500 anti-war protesters\n\nRussian police detained more than 2,500 people at "
+            "protests against the invasion of Ukraine across Russia on Sunday, OVD-Info said. In Minsk, dozens "
+            "protested against the war outside the Russian embassy.")
+    assert analyze(page, "case").wave == "anti-war-2022"

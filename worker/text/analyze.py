@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from schemas import NATIONWIDE, Place, Report
+from worker.text.attach import article_capital
 from worker.text.clean import CleanText, clean
 from worker.text.detentions import extract_claims
 from worker.text.lexicon import lexicon
@@ -39,6 +40,9 @@ def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
     if reading.wave != "other" and not claims and not lexicon().mentions("PROTEST", cleaned.text.lower()):
         # A wave is a wave of protests: men fleeing the call-up or a ban on a foundation are not one.
         reading = WaveReading("other", reading.confidence, ["no protest and no detention reported"])
+    if reading.wave != "other" and is_about_protests_abroad(cleaned.text, cities):
+        # Protests in other countries are not Russia's waves, even when the text compares them with Russia's.
+        reading = WaveReading("other", reading.confidence, ["every protest city is abroad"])
     return Report(
         doc_id=doc_id,
         title=cleaned.title,
@@ -49,6 +53,15 @@ def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
         detentions=claims,
         text_digest=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
     )
+
+
+def is_about_protests_abroad(text: str, cities: dict[str, Place]) -> bool:
+    """Every protest city is in another country, and so is the capital of the country the text names most (Russian
+    police detaining anti-war protesters, with a rally in Minsk beside them, are still Russia's wave)."""
+    if not cities or any(place.country == "RU" for place in cities.values()):
+        return False
+    capital = article_capital(text)
+    return capital is not None and capital.country != "RU"
 
 
 def protest_cities(lines: list[list[str]], find_sites: Callable[[str], list[CityMention]]) -> dict[str, Place]:
