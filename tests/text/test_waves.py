@@ -9,6 +9,8 @@ from worker.text.waves import wave_classifier
         ("MOSCOW, Jan 23 (Reuters) - Police detained hundreds of supporters of jailed Kremlin critic Alexei Navalny "
          "as thousands rallied across Russia demanding his release.", "navalny-2021"),
         ("Russians protested against the invasion of Ukraine for a fourth day, chanting 'No to war' in Moscow.", "anti-war-2022"),
+        ("Sunday, 27 February, the fourth day of the war: police in Russia detained people on the streets again.",
+         "anti-war-2022"),
         ("Police detained protesters in Moscow who opposed Putin's partial mobilisation order and the call-up of reservists.",
          "mobilisation-2022"),
         ("Mourners laid flowers for Navalny after his death in an Arctic penal colony in February 2024; police in Moscow "
