@@ -402,6 +402,13 @@ def test_a_pages_title_that_is_a_regional_city_places_its_figures():
     assert counts_and_places(text) == [(16, "Kursk")]
 
 
+@pytest.mark.parametrize(("dateline", "place"), [("", "Kursk"), ("MOSCOW, Jan 23 (Reuters) - ", "nationwide")])
+def test_a_title_naming_one_regional_city_places_the_figures_of_a_page_filed_from_nowhere_else(dateline, place):
+    text = (f"Letter from Kursk: what this winter left behind\n\n{dateline}Several hundred women gathered on the square "
+            "on Sunday. According to the police, 16 people were taken to the police department.")
+    assert counts_and_places(text) == [(16, place)]
+
+
 def test_a_card_values_parts_after_its_count_are_read():
     text = ("Anti-war protests\n\nDetentions by day (OVD-Info):\n\n2 March - 389, including 98 in Kazan\n3 March - 76")
     assert counts_and_places(text) == [(389, "nationwide"), (98, "Kazan"), (76, "nationwide")]

@@ -366,24 +366,35 @@ def dateline_place(blocks: list[Block], reading: Reading) -> Place | None:
     """A report's dateline city, when it is a regional city of the country the article is about: the reporter is
     there, and so are the figures that name no place ('NOVOSIBIRSK — ... About 100 citizens were delivered to police
     departments'). A capital's dateline is a wire's base, whose figures are often the country's."""
-    # A short opening line is a card to the segmenter ("OMSK - Hundreds marched on Saturday."): it opens the report too.
-    opening = [block for block in blocks if block.kind in ("paragraph", "key_value")][:DATELINE_BLOCKS]
-    return next((city for city in (opening_city(block.text, reading) for block in opening) if city), None)
+    return next((city for city in (opening_city(block.text, reading) for block in opening_blocks(blocks)) if city), None)
+
+
+def opening_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks a dateline may open. A short opening line is a card to the segmenter ("OMSK - Hundreds marched on
+    Saturday."): it opens the report too."""
+    return [block for block in blocks if block.kind in ("paragraph", "key_value")][:DATELINE_BLOCKS]
 
 
 def title_place(blocks: list[Block], reading: Reading) -> Place | None:
-    """A regional page whose title is its city alone ('YAKUTSK' above the story)."""
-    if not blocks or blocks[0].kind != "title":
+    """A regional page whose title is its city alone ('YAKUTSK' above the story) or names no other city ('Letter from
+    Nizhny: what this winter left behind'); not a report filed from elsewhere ('MOSCOW, Jan 23 -' under a caption
+    of a rally in Vladivostok)."""
+    if not blocks or blocks[0].kind != "title" or any(dateline_city(block.text, reading) for block in opening_blocks(blocks)):
         return None
-    place, _ = heading_place(blocks[0].text, reading)
+    place = heading_place(blocks[0].text, reading)[0] or single_city(blocks[0].text, reading)
     return place if is_regional(place, reading) else None
 
 
 def opening_city(text: str, reading: Reading) -> Place | None:
     """The regional city in capitals a paragraph opens with ('KAZAN. Several hundred people gathered ...')."""
-    match = _DATELINE.match(text) if text[:2].isupper() else None
-    place = single_city(match.group(1).title(), reading) if match else None
+    place = dateline_city(text, reading)
     return place if is_regional(place, reading) else None
+
+
+def dateline_city(text: str, reading: Reading) -> Place | None:
+    """The city in capitals a paragraph opens with ('MOSCOW, Jan 23 (Reuters) -', 'KAZAN. Several hundred ...')."""
+    match = _DATELINE.match(text) if text[:2].isupper() else None
+    return single_city(match.group(1).title(), reading) if match else None
 
 
 def is_regional(place: Place | None, reading: Reading) -> bool:
