@@ -51,6 +51,12 @@ def test_bullets_citations_and_date_stamps():
     assert strip_date_stamp("date 2022-03-06 Police detain hundreds") == "Police detain hundreds"
 
 
+def test_a_bulleted_line_that_ends_with_a_colon_introduces_the_list_under_it():
+    blocks = segment(["Sibir Monitor", "\U0001f534 Anti-war actions today. Detentions by city:", "Omsk - 25"], True)
+    assert [(b.kind, b.intro) for b in blocks[1:]] == [
+        ("intro", None), ("key_value", "Anti-war actions today. Detentions by city:")]
+
+
 def test_headings_are_short_lines_before_a_new_line():
     assert is_heading("Voronezh", "Detained: 31")
     assert not is_heading("Police detained dozens of people in the square.", "Detained: 31")

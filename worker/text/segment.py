@@ -220,11 +220,12 @@ def segment(lines: list[str], has_title: bool) -> list[Block]:
                 lead = previous_text
             blocks.append(Block("key_value", line, index, pair[0], pair[1], heading, intro, intro_context, row_columns,
                                 lead if intro is None else None))
-        elif bulleted:
-            blocks.append(Block("list_item", line, index, heading=heading, intro=intro, intro_context=intro_context))
         elif is_intro(line):
+            # A bullet before an intro is decoration ("🔴 Detentions by city, according to OVD-Info:").
             intro, intro_context, columns = line, previous_text, None
             blocks.append(Block("intro", line, index, heading=heading))
+        elif bulleted:
+            blocks.append(Block("list_item", line, index, heading=heading, intro=intro, intro_context=intro_context))
         elif is_heading(line, next_line):
             # A date line under a city's heading ("PERM" / "27 February 2022, 21:05") stamps its section, not a new one.
             heading, lead = (heading if is_date_line(line) else line), None
