@@ -239,6 +239,12 @@ def test_a_figure_in_a_part_of_the_country_belongs_to_no_city(region, place):
     assert counts_and_places(text) == [(75, place)]
 
 
+def test_a_posts_item_that_opens_with_its_city_in_capitals_is_about_it():
+    text = ("Dagestan Now\n\n\u26a1\ufe0f KHASAVYURT. At least 8 people were detained near the mosque, the Dagestan "
+            "Without Mobilisation hotline says.")
+    assert counts_and_places(text) == [(8, "Khasavyurt")]
+
+
 def test_the_capital_followed_by_a_city_is_that_city():
     text = ("Call-up protests\n\nHundreds of women blocked a road in the republic of Tuva, outside the capital Kyzyl. "
             "Police detained 14 of them in the city.")

@@ -17,7 +17,7 @@ from importlib import resources
 from schemas import Place
 from worker.text.numbers import RUNNING_COUNT_VERBS, Figure, find_figures
 from worker.text.phrase_index import PhraseIndex
-from worker.text.places import CityMention
+from worker.text.places import CityMention, continues_a_name
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*'?s?|[^\sA-Za-z0-9]")
 _PUNCTUATION = {",": "COMMA", "(": "LPAREN", ")": "RPAREN", "-": "DASH", "–": "DASH", ":": "COLON", ";": "SEMI",
@@ -264,4 +264,17 @@ def tag(sentence: str, find_sites: Callable[[str], list[CityMention]], figures: 
     merged = _merge_phrases(tokens, lexicon())
     _name_the_capital(merged)
     _name_the_town(merged)
+    _unplace_names(merged, sentence)
     return merged
+
+
+#: How far after a region's name a name it begins is looked for ("Dagestan Without Mobilisation").
+_NAME_WINDOW = 40
+
+
+def _unplace_names(tokens: list[Token], sentence: str) -> None:
+    """'the Dagestan Without Mobilisation hotline', 'Yakutia Today': a region that begins a name is no place."""
+    for position, token in enumerate(tokens):
+        if token.place_phrase and token.place_phrase.startswith(REGION) and continues_a_name(
+                sentence[token.end: token.end + _NAME_WINDOW]):
+            tokens[position] = token._replace(categories=token.categories - _PLACE, place_phrase=None)

@@ -116,11 +116,17 @@ def _is_word(text: str, start: int, end: int) -> bool:
     return not (after.isalnum() or after == "_")
 
 
+def continues_a_name(after: str) -> bool:
+    """Is the text right after a place a capitalised word that makes the place part of a name ('Moscow Times',
+    'Dagestan Without Mobilisation')?"""
+    return _NAME_CONTINUES.match(after) is not None
+
+
 def is_attributive(sentence: str, mention: CityMention) -> bool:
     after = sentence[mention.end: mention.end + _AFTER_WINDOW]
     if after.startswith("-based") or _ATTRIBUTIVE_AFTER.match(after):
         return True
-    if _NAME_CONTINUES.match(after):
+    if continues_a_name(after):
         return True
     # Searched only in the few characters before the mention (the patterns end there): a long sentence stays cheap.
     window_start = max(0, mention.start - _BEFORE_WINDOW)
