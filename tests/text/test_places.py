@@ -52,6 +52,8 @@ def names(sentence):
         # a city that measures the distance to the scene is not the scene
         ("In Irkutsk, about 450 km by road from Ulan-Ude, police detained nine", ["Irkutsk"]),
         ("a village 30 miles from Tomsk and a town north of Omsk", []),
+        # a monument to a man whose name a town bears
+        ("twenty detainees near the Lomonosov monument in Arkhangelsk", ["Arkhangelsk"]),
     ],
 )
 def test_city_mentions(sentence, expected):
