@@ -26,6 +26,7 @@ def only(sentence):
         ("hundreds of arrests", 200, None, "vague", "hundreds"),
         ("several hundred detained", 300, None, "vague", "several hundred"),
         ("tens of thousands marched", 20000, None, "vague", "tens of thousands"),
+        ("about several dozen detained", 24, None, "vague", "about several dozen"),  # a vague word stays vague
         ("up to 500 people", 500, 500, "up_to", "up to 500"),
         ("between 100 and 150 people were detained", 100, 150, "at_least", "between 100 and 150"),
         ("twenty-five detentions", 25, None, "exact", "twenty-five"),

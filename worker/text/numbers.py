@@ -222,8 +222,7 @@ def find_figures(sentence: str) -> list[Figure]:
         elif match.group("vague"):
             vague = re.sub(r"\s+", " ", match.group("vague").lower())
             count = VAGUE_LOWER_BOUNDS[vague]
-            if qualifier == "exact":
-                qualifier = "vague"
+            qualifier = "vague"  # 'about several dozen' says no more than 'several dozen'
         elif match.group("digits"):
             count = parse_digits(match.group("digits"), match.group("scale"))
             if match.group("plus") and qualifier == "exact":
