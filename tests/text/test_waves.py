@@ -69,6 +69,12 @@ def test_days_and_months_without_a_year_and_no_cue_make_no_wave():
     assert reading.wave == "other" and "only days and months without a year" in reading.evidence[0]
 
 
+def test_days_and_months_of_a_page_dated_in_another_year_are_that_years():
+    text = ("The Kushtau protests in Bashkortostan, 3-21 August 2020, against a quarry. Police detained 40 activists "
+            "in Russia on 15 August and 8 more on 16 August; in 2022 the hill became a protected monument.")
+    assert wave_classifier().classify(text).wave == "other"
+
+
 def test_a_protest_in_a_russian_city_is_a_mention_of_russia():
     from worker.text.analyze import analyze
 

@@ -124,6 +124,7 @@ class WaveClassifier:
 
     def _dated_waves(self, text: str) -> list[tuple[Wave, str, bool]]:
         found = self._numeric_dated_waves(text)
+        years_in_no_window = False
         for start, end, _ in _MONTH_NAMES.hits(text):
             # Only around month names found in one Aho-Corasick pass: a regex scan of the whole text costs far more.
             match = _DATE.search(text, max(0, start - 6), end + 15)
@@ -132,9 +133,13 @@ class WaveClassifier:
             month = _MONTHS[(match.group("month1") or match.group("month2")).lower().rstrip(".")]
             day = int(match.group("day1") or match.group("day2"))
             year = int(match.group("year")) if match.group("year") else None
-            for definition in self.definitions:
-                if definition.window and _in_window(definition.window, month, day, year):
-                    found.append((definition.id, match.group(0), year is not None))
+            waves = [d.id for d in self.definitions if d.window and _in_window(d.window, month, day, year)]
+            years_in_no_window = years_in_no_window or (year is not None and not waves)
+            found.extend((wave, match.group(0), year is not None) for wave in waves)
+        if years_in_no_window and not any(with_year for _, _, with_year in found):
+            # A page whose dates with a year are all in another year ('3-21 August 2020') gives its days and months
+            # alone that year: they are no wave's.
+            found = []
         return list(dict.fromkeys(found))
 
 
