@@ -47,6 +47,9 @@ def claims(text):
     ("Some 500 people held placards in Tomsk.", []),
     ("Rallies of several hundred people each were also held in Tomsk and Omsk.", []),
     ("A city is counted if at least one detention was confirmed there.", []),
+    ("At least 17 detainees at a Tula police station were handed summonses.", []),
+    ("Police detained 300 people in Tula, and 17 detainees were handed summonses.", [(300, "exact", "Tula")]),
+    ("Police in Omsk detained 14 suspected members of a gang of phone scammers.", []),
 ])
 def test_sentences(text, expected):
     assert claims(text) == expected

@@ -126,6 +126,21 @@ def is_about_other_arrests(tokens: list[Token], at: int) -> bool:
     return any(t.has("NON_PROTEST_ARREST") for t in tokens[start: at + OTHER_ARREST_WINDOW])
 
 
+_CLAUSE_MARKS = frozenset({"COMMA", "SEMI", "STOP"})
+
+
+def counts_the_summoned(tokens: list[Token], at: int) -> bool:
+    """'at least 17 detainees ... were handed summonses', 'Detainees handed summonses: at least 140': the figure's
+    clause (between commas) counts those handed call-up papers, a part of the detained."""
+    start = at
+    while start > 0 and not (tokens[start - 1].categories & _CLAUSE_MARKS):
+        start -= 1
+    end = at + 1
+    while end < len(tokens) and not (tokens[end].categories & _CLAUSE_MARKS):
+        end += 1
+    return any(t.has("SUMMONSES") for t in tokens[start:end])
+
+
 def frames_possible(tokens: list[Token]) -> list[Frame]:
     """The frames whose required categories all occur in the sentence: most sentences rule out most frames."""
     present = frozenset().union(*(t.categories for t in tokens))
@@ -194,7 +209,8 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
     passed_over = False
     found = []
     for at, token in enumerate(tokens):
-        if token.figure is None or is_vetoed(tokens, at) or is_about_other_arrests(tokens, at):
+        if token.figure is None or is_vetoed(tokens, at) or is_about_other_arrests(tokens, at) or (
+                counts_the_summoned(tokens, at)):
             continue
         earlier_detention = bool(accepted) or (after_detention_figure and not passed_over)
         match = first_frame(possible, tokens, at, earlier_detention, detention_context)
