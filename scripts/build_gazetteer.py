@@ -84,6 +84,7 @@ EXTRA_ALIASES = {
     "St Petersburg": "Saint Petersburg",
     "St. Petersburg": "Saint Petersburg",
     "Petersburg": "Saint Petersburg",
+    "SPb": "Saint Petersburg",  # posts' and live blogs' abbreviation
     "Ekaterinburg": "Yekaterinburg",
     "Ulan Ude": "Ulan-Ude",
     "Kiev": "Kyiv",

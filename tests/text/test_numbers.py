@@ -46,6 +46,7 @@ def only(sentence):
         ("the 15-20 women", 15, 20, "at_least", "15-20"),
         ("400 to 500 people", 400, 500, "at_least", "400 to 500"),
         ("Detained: 100+", 100, None, "more_than", "100+"),
+        ("Moscow ~1,200", 1200, None, "about", "~1,200"),
     ],
 )
 def test_figures_parse_with_their_qualifier(sentence, count, upper, qualifier, text):

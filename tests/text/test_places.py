@@ -11,6 +11,7 @@ def names(sentence):
     ("sentence", "expected"),
     [
         ("Protests in St Petersburg, St. Petersburg and Petersburg", ["Saint Petersburg"] * 3),
+        ("Moscow ~1,200, SPb 450+", ["Moscow", "Saint Petersburg"]),
         ("Rallies in Ekaterinburg and Ulan Ude", ["Yekaterinburg", "Ulan-Ude"]),
         ("Crowds in Tomsk but not Omsk's neighbour", ["Tomsk", "Omsk"]),
         ("Vladimir Putin and Volodymyr Zelenskyy", []),

@@ -233,8 +233,11 @@ def find_figures(sentence: str) -> list[Figure]:
             count = parse_words(words)
         if qualifier == "up_to":
             upper = count
+        start = match.start()
+        if qualifier == "exact" and match.group("digits") and sentence[start - 1: start] == "~":
+            start, qualifier = start - 1, "about"  # posts' "Moscow ~1,200"
         number_start = match.start("qualifier") + len(qualifier_text) if qualifier_text else match.start()
         while number_start < match.end() and sentence[number_start].isspace():
             number_start += 1
-        figures.append(Figure(count, upper, qualifier, match.group(0), match.start(), match.end(), number_start))
+        figures.append(Figure(count, upper, qualifier, sentence[start: match.end()], start, match.end(), number_start))
     return figures
