@@ -36,11 +36,12 @@ def analyze_cleaned(cleaned: CleanText, doc_id: str, text: str) -> Report:
         if claim.place != NATIONWIDE:
             place = gazetteer().place(claim.place, claim.country or "RU")
             cities.setdefault(claim.place, place or Place(name=claim.place, country=claim.country or "RU"))
-    reading = wave_classifier().classify(cleaned.text, any(place.country == "RU" for place in cities.values()))
-    if reading.wave != "other" and not claims and not lexicon().mentions("PROTEST", cleaned.text.lower()):
+    page = cleaned.text
+    reading = wave_classifier().classify(page, any(place.country == "RU" for place in cities.values()))
+    if reading.wave != "other" and not claims and not lexicon().mentions("PROTEST", page.lower()):
         # A wave is a wave of protests: men fleeing the call-up or a ban on a foundation are not one.
         reading = WaveReading("other", reading.confidence, ["no protest and no detention reported"])
-    if reading.wave != "other" and is_about_protests_abroad(cleaned.text, cities):
+    if reading.wave != "other" and is_about_protests_abroad(page, cities):
         # Protests in other countries are not Russia's waves, even when the text compares them with Russia's.
         reading = WaveReading("other", reading.confidence, ["every protest city is abroad"])
     return Report(

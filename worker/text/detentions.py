@@ -517,7 +517,12 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
 
 def follows_paragraphs(blocks: list[Block], position: int, count: int) -> bool:
     """Is the block at `position` a paragraph, and so are the `count` blocks right before it?"""
-    return position >= count and all(block.kind == "paragraph" for block in blocks[position - count: position + 1])
+    if position < count:
+        return False
+    for block in blocks[position - count: position + 1]:
+        if block.kind != "paragraph":
+            return False
+    return True
 
 
 def names_a_city(block: Block, reading: Reading) -> bool:
