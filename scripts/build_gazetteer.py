@@ -121,8 +121,8 @@ STOP_ALIASES = {
     # regions and landscapes the place phrases do not list
     "Siberia", "Ural", "Urals", "Kuban", "Donbas", "Donbass", "Crimea", "Caucasus", "Altai", "Kuzbass", "Volga",
     "Desna", "Maidan",
-    # a city that is also the name of a newspaper in these texts
-    "Jerusalem",
+    # a city that is also the name of a newspaper in these texts; St Petersburg's news site
+    "Jerusalem", "Fontanka",
     # alternate names of small towns that are English words
     "Human", "Gay", "Kline", "Sumo", "Seve",
 }

@@ -55,6 +55,8 @@ def names(sentence):
         ("a village 30 miles from Tomsk and a town north of Omsk", []),
         # a monument to a man whose name a town bears
         ("twenty detainees near the Lomonosov monument in Arkhangelsk", ["Arkhangelsk"]),
+        # a road named for the city it leads to; St Petersburg's news site
+        ("at the monument on the Moscow tract in Yekaterinburg, Fontanka reports", ["Yekaterinburg"]),
     ],
 )
 def test_city_mentions(sentence, expected):

@@ -108,6 +108,8 @@ def test_a_table_with_a_heading_row():
     ("Date | Cities | Detained", "Moscow | Reuters", False),
     ("Moscow | Reuters", "Police detained 40 people.", False),
     ("21 Sep | 38 | 1,386", "24 Sep | 33 | 848", False),
+    # an infobox's row: headings are short
+    ("| Caused by | Arrest of Alexei Navalny; release of the film about the palace |", "| Arrests | 11,200+ |", False),
 ])
 def test_a_tables_heading_row(line, next_line, heading):
     assert is_table_heading(line, next_line) is heading

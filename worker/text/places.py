@@ -28,7 +28,7 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"^[ ]+(?:-based\b|based\b|born\b|native\b|resident\b|residents\b|lawyer\b|activist\b|journalist\b|"
     r"human rights\b|rights\b|politician\b|official\b|officials\b|mayor\b|governor\b|court\b|university\b|"
     r"team\b|club\b|branch\b|office\b|headquarters\b|correspondent\b|bureau\b|region\b|oblast\b|province\b|time\b|"
-    r"monument\b|statue\b)",
+    r"monument\b|statue\b|tract\b|highway\b)",
     re.IGNORECASE,
 )
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\blooks?\s+like|\bresembles?|\breminiscent\s+of|\bborn\s+in|\bthen)\s+$", re.IGNORECASE)

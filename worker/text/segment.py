@@ -136,7 +136,9 @@ def is_table_heading(line: str, next_line: str | None) -> bool:
     if line.startswith("|") and is_table_rule(next_line):
         return True
     cells, next_cells = table_cells(line), table_cells(next_line)
+    # Headings are short: an infobox's "| Caused by | Arrest of Alexei Navalny; release of ... |" is a row.
     return ("|" in next_line and len(cells) >= 2 and len(cells) == len(next_cells)
+            and all(len(cell.split()) <= MAX_KEY_WORDS for cell in cells)
             and not any(char.isdigit() for char in line) and any(char.isdigit() for char in next_line))
 
 
