@@ -69,8 +69,9 @@ def _country_names() -> CountryNames:
     return CountryNames(index, {code: capital for code, _words, capital in data["countries"]["names"]})
 
 
+@cache
 def resolve_name(name: str) -> Place | None:
-    """A canonical city name -> its Place in the gazetteer."""
+    """A canonical city name -> its Place in the gazetteer (a few names, asked about on every page)."""
     mentions = gazetteer().find(name)
     return mentions[0].place if mentions and mentions[0].start == 0 and mentions[0].end == len(name) else None
 

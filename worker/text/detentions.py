@@ -356,10 +356,10 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
             reading.previous_places = reading.protest_places = ()
         # An explainer's answer: "How many people were detained?" / "More than 11,000 across Russia, ...".
         answers = block.kind == "paragraph" and position > 0 and asks_about_detentions(blocks[position - 1], reading)
+        headline = reads_as_headline(block)
         for number, sentence in enumerate(block.sentences):
             answer = answers and number == 0
-            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or answer,
-                          headline=reads_as_headline(block))
+            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or answer, headline=headline)
     return reading
 
 
