@@ -20,6 +20,8 @@ def claims(text):
     ("Police in Kazan detained 89 people and in Krasnoyarsk 103.",
      [(89, "exact", "Kazan"), (103, "exact", "Krasnoyarsk")]),
     # lists in prose
+    ("Police detained 300 people in Kazan. There were dozens more in Tomsk, Omsk and Perm.",
+     [(24, "vague", "Omsk"), (24, "vague", "Perm"), (24, "vague", "Tomsk"), (300, "exact", "Kazan")]),
     ("Arrests were also reported in Tomsk (14), Perm (9) and Samara (6).",
      [(6, "exact", "Samara"), (9, "exact", "Perm"), (14, "exact", "Tomsk")]),
     # places by description

@@ -242,11 +242,14 @@ def has_nationwide_marker(tokens: list[Token], start: int, end: int) -> bool:
 def place_for(tokens: list[Token], at: int, previous_figure: int, context: PlaceContext,
               frame_places: list[Token], sentence: str) -> tuple[Place, ...] | None:
     """The places of the figure token at `at`; () is nationwide, None an unknown place."""
-    if frame_places:
-        places = tuple(dict.fromkeys(p for p in (place_of_token(t, context) for t in frame_places) if p))
-        if places:
-            return places
     start, end = clause_bounds(tokens, at)
+    if frame_places:
+        found = [p for p in (place_of_token(t, context) for t in frame_places) if p]
+        # "dozens more in Yekaterinburg, Novosibirsk and Krasnoyarsk": the frame's city may open a list.
+        last = next(position for position, token in enumerate(tokens) if token is frame_places[-1])
+        _collect_list(tokens, last, end, context, found)
+        if found:
+            return tuple(dict.fromkeys(found))
     start = max(start, previous_figure + 1)
     after = places_after(tokens, at, end, context)
     if after:
