@@ -30,6 +30,7 @@ def claims(text):
     ("In the capital of Bashkortostan, 27 people were detained.", [(27, "exact", "Ufa")]),
     # nationwide needs a marker; an unknown place is not nationwide
     ("Police detained 30 protesters in Zzyzxgrad on Sunday.", []),
+    ("Barnaul. Police detained 41 people at Zzyzx Square.", [(41, "exact", "Barnaul")]),  # a square, not a town
     ("More than 2,000 people were detained nationwide.", [(2000, "more_than", "nationwide")]),
     ("Police held 75 people in 12 cities.", [(75, "exact", "nationwide")]),
     ("Police detained 900 people in Moscow and dozens of other cities.", [(900, "exact", "nationwide")]),

@@ -33,6 +33,10 @@ _NOT_PLACE_WORDS = frozenset({
     "particular", "addition", "ukraine", "belarus", "georgia", "armenia", "serbia", "iran", "kazakhstan",
 })
 
+#: What a name before them makes a site within a city, not a town of its own ("Sovetov Square", "Lenin Street").
+_STREET_WORDS = frozenset({"square", "street", "avenue", "prospekt", "prospect", "embankment", "boulevard", "park",
+                           "bridge", "lane", "highway", "road"})
+
 
 @dataclass(frozen=True)
 class PlaceContext:
@@ -313,10 +317,14 @@ def names_a_place(tokens: list[Token]) -> bool:
 
 
 def _names_unknown_place(sentence: str, tokens: list[Token], at: int, end: int) -> bool:
-    """'30 protesters in Almaty' with Almaty not in the gazetteer: a locative, then a capitalised word."""
+    """'30 protesters in Almaty' with Almaty not in the gazetteer: a locative, then a capitalised word (not a square
+    or a street of the city: 'at Sovetov Square')."""
     for position in range(at + 1, min(end, at + 6) - 1):
         word = tokens[position + 1]
         if not tokens[position].has("LOCATIVE") or (word.categories - {"CAPWORD"}) or word.text in _NOT_PLACE_WORDS:
+            continue
+        following = tokens[position + 2] if position + 2 < len(tokens) else None
+        if following is not None and following.text in _STREET_WORDS:
             continue
         if sentence[word.start: word.start + 1].isupper():
             return True
