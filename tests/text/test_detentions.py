@@ -239,6 +239,15 @@ def test_a_figure_in_a_part_of_the_country_belongs_to_no_city(region, place):
     assert counts_and_places(text) == [(75, place)]
 
 
+@pytest.mark.parametrize(("sentence", "place"), [
+    ("At least 1,480 people were detained, almost all of them in Kazan.", "nationwide"),
+    ("In Kazan, police took 402 people into custody, many of them near the Kremlin in Kazan.", "Kazan"),
+])
+def test_a_figure_whose_part_is_placed_is_a_total_over_more_than_that_place(sentence, place):
+    text = f"Protests in Tatarstan\n\nThousands marched in Kazan on Sunday.\n\n{sentence}"
+    assert counts_and_places(text) == [(1480 if "1,480" in sentence else 402, place)]
+
+
 def test_a_posts_item_that_opens_with_its_city_in_capitals_is_about_it():
     text = ("Dagestan Now\n\n\u26a1\ufe0f KHASAVYURT. At least 8 people were detained near the mosque, the Dagestan "
             "Without Mobilisation hotline says.")

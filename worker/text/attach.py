@@ -263,6 +263,8 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
     before = places_before(tokens, start, at, context)
     if before:
         return before
+    if has_a_placed_part(tokens, at, end):
+        return NATIONWIDE_PLACES
     opening = leading_locative(tokens, context)
     if opening:
         return opening
@@ -281,6 +283,23 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
     if _names_unknown_place(sentence, tokens, at, end):
         return None
     return places_told_before(tokens, at, context, sentence)
+
+
+#: How far after a part's lead ("almost all of them") its place may come.
+_PART_PLACE_GAP = 3
+
+
+def has_a_placed_part(tokens: list[Token], at: int, end: int) -> bool:
+    """'At least 1,480 people were detained, almost all of them in Moscow': a figure placed nowhere else whose part is
+    placed is a total over more than that place."""
+    for position in range(at + 1, end - 1):
+        if tokens[position].has("BREAKDOWN_LEAD") and tokens[position].text.endswith(("them", "whom")) and (
+                tokens[position - 1].has("COMMA")):
+            return any(t.has("LOCATIVE") for t in tokens[position + 1: position + 1 + _PART_PLACE_GAP]) and any(
+                t.has("PLACE") for t in tokens[position + 1: position + 2 + _PART_PLACE_GAP])
+        if tokens[position].has("FIGURE"):
+            return False
+    return False
 
 
 def places_told_before(tokens: list[Token], at: int, context: PlaceContext, sentence: str) -> tuple[Place, ...]:
