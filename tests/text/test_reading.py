@@ -19,6 +19,10 @@ def claims(text):
      [(120, "exact", "Novosibirsk"), (300, "exact", "nationwide")]),
     ("Police in Kazan detained 89 people and in Krasnoyarsk 103.",
      [(89, "exact", "Kazan"), (103, "exact", "Krasnoyarsk")]),
+    ("Protests were reported in 40 cities, from Omsk, where at least 30 people were held, to Perm.",
+     [(30, "at_least", "Omsk")]),
+    ("Police reported detentions in Tomsk and Omsk, where dozens were taken away.",
+     [(24, "vague", "Omsk"), (24, "vague", "Tomsk")]),
     # lists in prose
     ("Police detained 300 people in Kazan. There were dozens more in Tomsk, Omsk and Perm.",
      [(24, "vague", "Omsk"), (24, "vague", "Perm"), (24, "vague", "Tomsk"), (300, "exact", "Kazan")]),

@@ -258,6 +258,9 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
     after = places_after(tokens, at, end, context)
     if after:
         return after
+    relative = place_of_a_where_clause(tokens, at, context)
+    if relative:
+        return relative
     if has_nationwide_marker(tokens, start, end):
         return NATIONWIDE_PLACES
     before = places_before(tokens, start, at, context)
@@ -283,6 +286,38 @@ def place_for(tokens: list[Token], at: int, previous_figure: int, context: Place
     if _names_unknown_place(sentence, tokens, at, end):
         return None
     return places_told_before(tokens, at, context, sentence)
+
+
+#: How far before a figure the 'where' of its clause may be ("where police detained 30").
+_WHERE_GAP = 4
+
+
+def place_of_a_where_clause(tokens: list[Token], at: int, context: PlaceContext) -> tuple[Place, ...]:
+    """'from Vladivostok, where at least 30 people were held, to St Petersburg': the city (or the cities: 'in Irkutsk
+    and Tomsk, where dozens were taken away') a 'where' clause follows."""
+    for position in range(at - 1, max(-1, at - 1 - _WHERE_GAP), -1):
+        token = tokens[position]
+        if token.text == "where":
+            return _list_ending_at(tokens, position - 2, context) if position >= 2 and tokens[position - 1].has("COMMA") else ()
+        if token.categories & _WHERE_STOPS:
+            return ()
+    return ()
+
+
+_WHERE_STOPS = frozenset({"COMMA", "FIGURE", "STOP", "SEMI"})
+
+
+def _list_ending_at(tokens: list[Token], position: int, context: PlaceContext) -> tuple[Place, ...]:
+    """The places of a list of cities whose last city is at `position` ('Irkutsk, Omsk and Tomsk'), in order."""
+    found: list[Place] = []
+    while position >= 0 and tokens[position].has("PLACE"):
+        place = place_of_token(tokens[position], context)
+        if place:
+            found.insert(0, place)
+        if position < 2 or tokens[position - 1].text not in _LIST_JOINERS:
+            break
+        position -= 2
+    return tuple(dict.fromkeys(found))
 
 
 #: How far after a part's lead ("almost all of them") its place may come.
