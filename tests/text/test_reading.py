@@ -23,6 +23,7 @@ def claims(text):
      [(30, "at_least", "Omsk")]),
     ("Police reported detentions in Tomsk and Omsk, where dozens were taken away.",
      [(24, "vague", "Omsk"), (24, "vague", "Tomsk")]),
+    ("Most arrests were in Tomsk; the city's total was at least 193.", [(193, "at_least", "Tomsk")]),
     # lists in prose
     ("Police detained 300 people in Kazan. There were dozens more in Tomsk, Omsk and Perm.",
      [(24, "vague", "Omsk"), (24, "vague", "Perm"), (24, "vague", "Tomsk"), (300, "exact", "Kazan")]),

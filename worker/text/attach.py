@@ -198,8 +198,9 @@ def nearest_place_before(tokens: list[Token], at: int, context: PlaceContext) ->
 def places_before(tokens: list[Token], start: int, at: int, context: PlaceContext) -> tuple[Place, ...]:
     """'In Moscow, police detained 1,000': a city earlier in the figure's clause (since the previous figure)."""
     found = [place_of_token(t, context) for t in tokens[start:at] if t.has("PLACE")]
-    if any(t.has("ANAPHORIC_PLACE") for t in tokens[start:at]) and not found and len(context.previous_places) == 1:
-        return context.previous_places
+    if any(t.has("ANAPHORIC_PLACE") for t in tokens[start:at]) and not found:
+        # "The largest number was in St Petersburg; the city's total was at least 193."
+        return anaphor_places(tokens, start, context)
     return tuple(dict.fromkeys(p for p in found if p))
 
 
