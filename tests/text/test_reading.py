@@ -58,6 +58,7 @@ def claims(text):
     ("At least 17 detainees at a Tula police station were handed summonses.", []),
     ("Police detained 300 people in Tula, and 17 detainees were handed summonses.", [(300, "exact", "Tula")]),
     ("Police in Omsk detained 14 suspected members of a gang of phone scammers.", []),
+    ("Police detained 300 people in Tula. At least 82 detainees were taken to hospital.", [(300, "exact", "Tula")]),
 ])
 def test_sentences(text, expected):
     assert claims(text) == expected

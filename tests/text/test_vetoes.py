@@ -4,7 +4,7 @@ import pytest
 
 from worker.text.lexicon import tag
 from worker.text.places import gazetteer
-from worker.text.vetoes import counts_the_summoned, is_about_other_arrests, is_vetoed
+from worker.text.vetoes import counts_the_harmed, counts_the_summoned, is_about_other_arrests, is_vetoed
 
 
 def at_figure(sentence: str, figure: str):
@@ -40,3 +40,13 @@ def test_others_arrests_are_looked_for_in_the_figures_clause(sentence, figure, o
 ])
 def test_a_count_of_the_summoned_is_a_part_of_the_detained(sentence, figure, summoned):
     assert counts_the_summoned(*at_figure(sentence, figure)) is summoned
+
+
+@pytest.mark.parametrize(("sentence", "figure", "harmed"), [
+    ("At least 82 detainees were taken to hospital, the monitor said.", "82", True),
+    ("More than 220 of the people detained reported being beaten.", "220", True),
+    ("Police detained 40 people and beat them.", "40", False),
+    ("40 people were detained and beaten.", "40", False),  # a detention figure: its people were detained
+])
+def test_a_count_of_the_detained_whose_clause_tells_what_befell_them_is_a_part(sentence, figure, harmed):
+    assert counts_the_harmed(*at_figure(sentence, figure)) is harmed

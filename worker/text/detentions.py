@@ -20,7 +20,7 @@ from worker.text.scope import reports_a_day, scope_of, scope_of_figure
 from worker.text.segment import Block, table_cells, value_items
 from worker.text.page_places import dateline_place, heading_place, opening_city, single_city, title_place
 from worker.text.sources import find_source
-from worker.text.vetoes import counts_the_summoned, is_about_other_arrests, is_vetoed
+from worker.text.vetoes import counts_the_harmed, counts_the_summoned, is_about_other_arrests, is_vetoed
 
 _DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
 #: What makes a sentence, a heading or an intro talk of detentions (a count in it is one of detainees): a detention
@@ -140,7 +140,7 @@ def detention_figures(tokens: list[Token], text: str, context: PlaceContext, aft
     found = []
     for at, token in enumerate(tokens):
         if token.figure is None or is_vetoed(tokens, at) or is_about_other_arrests(tokens, at) or (
-                counts_the_summoned(tokens, at)):
+                counts_the_summoned(tokens, at) or counts_the_harmed(tokens, at)):
             continue
         earlier_detention = bool(accepted) or (after_detention_figure and not passed_over)
         match = first_frame(possible, tokens, at, earlier_detention, detention_context)

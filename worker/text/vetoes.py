@@ -71,10 +71,29 @@ _CLAUSE_MARKS = frozenset({"COMMA", "SEMI", "STOP"})
 def counts_the_summoned(tokens: list[Token], at: int) -> bool:
     """'at least 17 detainees ... were handed summonses', 'Detainees handed summonses: at least 140': the figure's
     clause (between commas) counts those handed call-up papers, a part of the detained."""
+    return any(t.has("SUMMONSES") for t in _clause(tokens, at))
+
+
+#: Words right after a figure that make it a part of those detained ("220 of the people detained").
+_PARTITIVE = frozenset({"the", "those", "them"})
+
+
+def counts_the_harmed(tokens: list[Token], at: int) -> bool:
+    """'82 detainees were taken to hospital', 'more than 220 of the people detained reported being beaten': a count of
+    the detained (not of people detained and beaten: '40 people were detained and beaten' is a detention figure) whose
+    clause tells what befell them."""
+    following = tokens[at + 1: at + 3]
+    counts_the_detained = bool(following) and (
+        following[0].has("DETAIN_NOUN") or (following[0].text == "of" and len(following) > 1 and following[1].text in _PARTITIVE))
+    return counts_the_detained and any(t.has("HARM_IN_DETENTION") for t in _clause(tokens, at))
+
+
+def _clause(tokens: list[Token], at: int) -> list[Token]:
+    """The tokens between the commas, semicolons or stops around the figure."""
     start = at
     while start > 0 and not (tokens[start - 1].categories & _CLAUSE_MARKS):
         start -= 1
     end = at + 1
     while end < len(tokens) and not (tokens[end].categories & _CLAUSE_MARKS):
         end += 1
-    return any(t.has("SUMMONSES") for t in tokens[start:end])
+    return tokens[start:end]
