@@ -59,6 +59,7 @@ def claims(text):
     ("Police detained 300 people in Tula, and 17 detainees were handed summonses.", [(300, "exact", "Tula")]),
     ("Police in Omsk detained 14 suspected members of a gang of phone scammers.", []),
     ("Police detained 300 people in Tula. At least 82 detainees were taken to hospital.", [(300, "exact", "Tula")]),
+    ("An earlier version of this article said that more than 500 people were detained in Kazan.", []),
 ])
 def test_sentences(text, expected):
     assert claims(text) == expected

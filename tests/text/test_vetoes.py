@@ -4,7 +4,7 @@ import pytest
 
 from worker.text.lexicon import tag
 from worker.text.places import gazetteer
-from worker.text.vetoes import counts_the_harmed, counts_the_summoned, is_about_other_arrests, is_vetoed
+from worker.text.vetoes import counts_the_harmed, counts_the_summoned, is_about_other_arrests, is_retracted, is_vetoed
 
 
 def at_figure(sentence: str, figure: str):
@@ -50,3 +50,8 @@ def test_a_count_of_the_summoned_is_a_part_of_the_detained(sentence, figure, sum
 ])
 def test_a_count_of_the_detained_whose_clause_tells_what_befell_them_is_a_part(sentence, figure, harmed):
     assert counts_the_harmed(*at_figure(sentence, figure)) is harmed
+
+
+def test_a_correction_quotes_the_figure_it_withdraws():
+    assert is_retracted(tag("An earlier version of this article said that 500 people were detained.", gazetteer().find_sites))
+    assert not is_retracted(tag("OVD-Info counted at least 38 detentions in Kazan.", gazetteer().find_sites))

@@ -20,7 +20,7 @@ from worker.text.scope import reports_a_day, scope_of, scope_of_figure
 from worker.text.segment import Block, table_cells, value_items
 from worker.text.page_places import dateline_place, heading_place, opening_city, single_city, title_place
 from worker.text.sources import find_source
-from worker.text.vetoes import counts_the_harmed, counts_the_summoned, is_about_other_arrests, is_vetoed
+from worker.text.vetoes import counts_the_harmed, counts_the_summoned, is_about_other_arrests, is_retracted, is_vetoed
 
 _DETENTION_WORDS = frozenset({"DETAIN_VERB", "DETAIN_NOUN", "DETAIN_PARTICIPLE", "DETAIN_TALLY_NOUN"})
 #: What makes a sentence, a heading or an intro talk of detentions (a count in it is one of detainees): a detention
@@ -131,6 +131,8 @@ def read_sentence(text: str, reading: Reading, *, heading_place: Place | None = 
 def detention_figures(tokens: list[Token], text: str, context: PlaceContext, after_detention_figure: bool,
                       in_detention_list: bool) -> list[tuple[Figure, tuple[Place, ...], str]]:
     """Each figure a frame takes (or, in a list under a detention heading, the item's count), with its places."""
+    if is_retracted(tokens):
+        return []
     detention_context = in_detention_list or after_detention_figure or has_category(tokens, _DETENTION_TALK)
     possible = frames_possible(tokens)
     accepted: list[int] = []

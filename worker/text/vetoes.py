@@ -97,3 +97,9 @@ def _clause(tokens: list[Token], at: int) -> list[Token]:
     while end < len(tokens) and not (tokens[end].categories & _CLAUSE_MARKS):
         end += 1
     return tokens[start:end]
+
+
+def is_retracted(tokens: list[Token]) -> bool:
+    """'An earlier version of this article said that more than 500 people were detained': a correction quotes the
+    figure it withdraws."""
+    return any(t.has("RETRACTION") for t in tokens)
