@@ -24,6 +24,9 @@ def claims(text):
     ("Police reported detentions in Tomsk and Omsk, where dozens were taken away.",
      [(24, "vague", "Omsk"), (24, "vague", "Tomsk")]),
     ("Most arrests were in Tomsk; the city's total was at least 193.", [(193, "at_least", "Tomsk")]),
+    ("The paper printed photographs from Tomsk and Omsk and quoted a tally of 436 detentions.",
+     [(436, "exact", "nationwide")]),
+    ("OVD-Info reported 1,386 detentions, more than half of them in Tomsk and Omsk.", [(1386, "exact", "nationwide")]),
     # lists in prose
     ("Police detained 300 people in Kazan. There were dozens more in Tomsk, Omsk and Perm.",
      [(24, "vague", "Omsk"), (24, "vague", "Perm"), (24, "vague", "Tomsk"), (300, "exact", "Kazan")]),

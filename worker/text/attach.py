@@ -197,11 +197,27 @@ def nearest_place_before(tokens: list[Token], at: int, context: PlaceContext) ->
 
 def places_before(tokens: list[Token], start: int, at: int, context: PlaceContext) -> tuple[Place, ...]:
     """'In Moscow, police detained 1,000': a city earlier in the figure's clause (since the previous figure)."""
-    found = [place_of_token(t, context) for t in tokens[start:at] if t.has("PLACE")]
+    # "photographs from Moscow and Saint Petersburg": where things come from is not where the figure happened.
+    found = [place_of_token(t, context) for t in _places_not_from(tokens, start, at)]
     if any(t.has("ANAPHORIC_PLACE") for t in tokens[start:at]) and not found:
         # "The largest number was in St Petersburg; the city's total was at least 193."
         return anaphor_places(tokens, start, context)
     return tuple(dict.fromkeys(p for p in found if p))
+
+
+def _places_not_from(tokens: list[Token], start: int, end: int) -> list[Token]:
+    """The place tokens between start and end, but for a list of cities after 'from' ('from Moscow and Tomsk')."""
+    found = []
+    origin = False
+    for token in tokens[start:end]:
+        if token.text == "from":
+            origin = True
+        elif token.has("PLACE"):
+            if not origin:
+                found.append(token)
+        elif token.text not in _LIST_JOINERS:
+            origin = False
+    return found
 
 
 #: Tokens a label before a dash or colon can take at a sentence's start ("25 September -", "Kazan (Tatarstan):").
