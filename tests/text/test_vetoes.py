@@ -27,6 +27,7 @@ def test_what_a_figure_measures(sentence, figure, vetoed):
 
 @pytest.mark.parametrize(("sentence", "figure", "other"), [
     ("The FSB said it had detained four suspected saboteurs.", "four", True),
+    ("Police raided dormitories and detained more than 300 people for migration checks.", "300", True),
     ("In Omsk, where the FSB arrested two saboteurs in May, 30 people were detained.", "30", False),
     ("Memorial lists 700 political prisoners, and OVD-Info says over 1,000 are behind bars.", "1,000", True),
 ])
