@@ -100,13 +100,14 @@ def place_of_token(token: Token, context: PlaceContext) -> Place | None:
     return resolve_name(token.place_phrase) if token.place_phrase else None
 
 
-def clause_bounds(tokens: list[Token], at: int) -> tuple[int, int]:
-    """The clause around a token: from after the previous clause break to before the next one."""
+def clause_bounds(tokens: list[Token], at: int, breaks: frozenset[str] = _CLAUSE_END) -> tuple[int, int]:
+    """The clause around a token: from after the previous clause break to before the next one (`breaks`: a clause
+    break, a semicolon or a stop; commas too for the narrower clause of vetoes.py)."""
     start = at
-    while start > 0 and not (tokens[start - 1].categories & _CLAUSE_END):
+    while start > 0 and not (tokens[start - 1].categories & breaks):
         start -= 1
     end = at + 1
-    while end < len(tokens) and not (tokens[end].categories & _CLAUSE_END):
+    while end < len(tokens) and not (tokens[end].categories & breaks):
         end += 1
     return start, end
 
@@ -315,7 +316,8 @@ def place_of_a_where_clause(tokens: list[Token], at: int, context: PlaceContext)
     for position in range(at - 1, max(-1, at - 1 - _WHERE_GAP), -1):
         token = tokens[position]
         if token.text == "where":
-            return _list_ending_at(tokens, position - 2, context) if position >= 2 and tokens[position - 1].has("COMMA") else ()
+            follows_a_comma = position >= 2 and tokens[position - 1].has("COMMA")
+            return _list_ending_at(tokens, position - 2, context) if follows_a_comma else ()
         if token.categories & _WHERE_STOPS:
             return ()
     return ()

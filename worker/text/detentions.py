@@ -15,10 +15,10 @@ from worker.text.attach import PlaceContext, article_capital, place_for, place_o
 from worker.text.frames import Frame, FrameMatch, frames, match_frame
 from worker.text.lexicon import Token, lexicon, tag
 from worker.text.numbers import MONTH_WORDS, Figure, find_figures
+from worker.text.page_places import dateline_place, heading_place, opening_city, single_city, title_place
 from worker.text.places import CityMention
 from worker.text.scope import reports_a_day, scope_of, scope_of_figure
 from worker.text.segment import Block, table_cells, value_items
-from worker.text.page_places import dateline_place, heading_place, opening_city, single_city, title_place
 from worker.text.sources import find_source
 from worker.text.vetoes import counts_the_harmed, counts_the_summoned, is_about_other_arrests, is_retracted, is_vetoed
 
@@ -345,8 +345,8 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
         in_list = block.kind == "list_item" and (mentions_detention(block.intro, reading) or mentions_detention(block.heading, reading))
         place, _ = heading_place(block.heading, reading) if block.kind in ("list_item", "paragraph") else (None, False)
         if block.kind in ("paragraph", "list_item"):
-            # "SAMARA. About 200 people walked ...": a paragraph (or a post's item: "⚡️ KHASAVYURT. At least 8 people
-            # were detained") that opens with its city in capitals is about it.
+            # "SAMARA. About 200 people walked ...": a paragraph (or a post's item: "⚡️ KHASAVYURT. At least 8
+            # people were detained") that opens with its city in capitals is about it.
             reading.paragraph_place = opening_city(block.text, reading)
         # A heading, a list or a card between two paragraphs ends the scene: what follows it is a new part.
         if follows_paragraphs(blocks, position, 1) and names_a_city(blocks[position - 1], reading):
@@ -361,7 +361,8 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
         headline = reads_as_headline(block)
         for number, sentence in enumerate(block.sentences):
             answer = answers and number == 0
-            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or answer, headline=headline)
+            read_sentence(sentence, reading, heading_place=place, in_detention_list=in_list or answer,
+                          headline=headline)
     return reading
 
 
@@ -376,6 +377,7 @@ def follows_paragraphs(blocks: list[Block], position: int, count: int) -> bool:
 
 
 def names_a_city(block: Block, reading: Reading) -> bool:
+    """Does any sentence of the block name a city (the page's find_sites answers from its cache)?"""
     return any(reading.find_sites(sentence) for sentence in block.sentences)
 
 

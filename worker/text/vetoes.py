@@ -4,6 +4,7 @@ handed summonses among the detained. Each rule looks at the tagged tokens around
 
 from __future__ import annotations
 
+from worker.text.attach import clause_bounds
 from worker.text.lexicon import Token
 from worker.text.numbers import Figure
 
@@ -90,12 +91,7 @@ def counts_the_harmed(tokens: list[Token], at: int) -> bool:
 
 def _clause(tokens: list[Token], at: int) -> list[Token]:
     """The tokens between the commas, semicolons or stops around the figure."""
-    start = at
-    while start > 0 and not (tokens[start - 1].categories & _CLAUSE_MARKS):
-        start -= 1
-    end = at + 1
-    while end < len(tokens) and not (tokens[end].categories & _CLAUSE_MARKS):
-        end += 1
+    start, end = clause_bounds(tokens, at, _CLAUSE_MARKS)
     return tokens[start:end]
 
 
