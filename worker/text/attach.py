@@ -25,6 +25,8 @@ MAX_PAGE_PLACE_FIGURE = 1000
 #: Tokens between a locative and its city: "in the Siberian city of Chita", "in central Moscow".
 MAX_LOCATIVE_GAP = 4
 _CLAUSE_END = frozenset({"CLAUSE_BREAK", "SEMI", "STOP"})
+#: The marks that close a comma-bounded clause: an aside, a list item, a bare figure's end.
+COMMA_CLAUSE_MARKS = frozenset({"COMMA", "SEMI", "STOP"})
 _LIST_JOINERS = frozenset({"and", "or", ",", "as well as"})
 _NOT_PLACE_WORDS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
@@ -158,9 +160,6 @@ def _collect_list(tokens: list[Token], position: int, end: int, context: PlaceCo
     return position
 
 
-_BARE_FIGURE_ENDS = frozenset({"STOP", "COMMA", "SEMI"})
-
-
 def _opens_a_bare_figure(tokens: list[Token], position: int) -> bool:
     """'police in Kazan detained 89 people and in Krasnoyarsk 103': a city right before a figure with no place of
     its own is that figure's, not the place of the figure before."""
@@ -171,7 +170,7 @@ def _opens_a_bare_figure(tokens: list[Token], position: int) -> bool:
     if following >= len(tokens) or not tokens[following].has("FIGURE"):
         return False
     after = tokens[following + 1] if following + 1 < len(tokens) else None
-    return after is None or bool(after.categories & _BARE_FIGURE_ENDS) or after.text == "and"
+    return after is None or bool(after.categories & COMMA_CLAUSE_MARKS) or after.text == "and"
 
 
 def _continues_to_other_cities(tokens: list[Token], position: int, end: int) -> bool:
@@ -323,7 +322,7 @@ def place_of_a_where_clause(tokens: list[Token], at: int, context: PlaceContext)
     return ()
 
 
-_WHERE_STOPS = frozenset({"COMMA", "FIGURE", "STOP", "SEMI"})
+_WHERE_STOPS = COMMA_CLAUSE_MARKS | {"FIGURE"}
 
 
 def _list_ending_at(tokens: list[Token], position: int, context: PlaceContext) -> tuple[Place, ...]:

@@ -344,10 +344,6 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
             continue
         in_list = block.kind == "list_item" and (mentions_detention(block.intro, reading) or mentions_detention(block.heading, reading))
         place, _ = heading_place(block.heading, reading) if block.kind in ("list_item", "paragraph") else (None, False)
-        if block.kind in ("paragraph", "list_item"):
-            # "SAMARA. About 200 people walked ...": a paragraph (or a post's item: "⚡️ KHASAVYURT. At least 8
-            # people were detained") that opens with its city in capitals is about it.
-            reading.paragraph_place = opening_city(block.text, reading)
         # A heading, a list or a card between two paragraphs ends the scene: what follows it is a new part.
         if follows_paragraphs(blocks, position, 1) and names_a_city(blocks[position - 1], reading):
             reading.scene_places = reading.protest_places
@@ -356,6 +352,9 @@ def read_blocks(blocks: list[Block], find_sites: FindSites) -> Reading:
             reading.scene_places = ()
         if block.kind in ("paragraph", "list_item"):
             reading.previous_places = reading.protest_places = ()
+            # "SAMARA. About 200 people walked ...": a paragraph (or a post's item: "⚡️ KHASAVYURT. At least 8
+            # people were detained") that opens with its city in capitals is about it.
+            reading.paragraph_place = opening_city(block.text, reading)
         # An explainer's answer: "How many people were detained?" / "More than 11,000 across Russia, ...".
         answers = block.kind == "paragraph" and position > 0 and asks_about_detentions(blocks[position - 1], reading)
         headline = reads_as_headline(block)

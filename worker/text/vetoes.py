@@ -4,7 +4,7 @@ handed summonses among the detained. Each rule looks at the tagged tokens around
 
 from __future__ import annotations
 
-from worker.text.attach import clause_bounds
+from worker.text.attach import COMMA_CLAUSE_MARKS, clause_bounds
 from worker.text.lexicon import Token
 from worker.text.numbers import Figure
 
@@ -66,9 +66,6 @@ def is_about_other_arrests(tokens: list[Token], at: int) -> bool:
     return any(t.has("NON_PROTEST_ARREST") for t in tokens[start: at + OTHER_ARREST_WINDOW])
 
 
-_CLAUSE_MARKS = frozenset({"COMMA", "SEMI", "STOP"})
-
-
 def counts_the_summoned(tokens: list[Token], at: int) -> bool:
     """'at least 17 detainees ... were handed summonses', 'Detainees handed summonses: at least 140': the figure's
     clause (between commas) counts those handed call-up papers, a part of the detained."""
@@ -84,14 +81,14 @@ def counts_the_harmed(tokens: list[Token], at: int) -> bool:
     the detained (not of people detained and beaten: '40 people were detained and beaten' is a detention figure) whose
     clause tells what befell them."""
     following = tokens[at + 1: at + 3]
-    counts_the_detained = bool(following) and (
-        following[0].has("DETAIN_NOUN") or (following[0].text == "of" and len(following) > 1 and following[1].text in _PARTITIVE))
+    partitive = len(following) > 1 and following[0].text == "of" and following[1].text in _PARTITIVE
+    counts_the_detained = bool(following) and (following[0].has("DETAIN_NOUN") or partitive)
     return counts_the_detained and any(t.has("HARM_IN_DETENTION") for t in _clause(tokens, at))
 
 
 def _clause(tokens: list[Token], at: int) -> list[Token]:
     """The tokens between the commas, semicolons or stops around the figure."""
-    start, end = clause_bounds(tokens, at, _CLAUSE_MARKS)
+    start, end = clause_bounds(tokens, at, COMMA_CLAUSE_MARKS)
     return tokens[start:end]
 
 
